@@ -1,7 +1,33 @@
+using MirrorGate.UpstreamSim.Diagnostics;
+using MirrorGate.UpstreamSim.Hosting;
+
 namespace MirrorGate.UpstreamSim;
 
-/// <summary>Runs the upstream simulator on its own (placeholder until the simulator lands).</summary>
+/// <summary>Runs the simulator on its own: <c>dotnet run --project tools/upstream-sim [--urls http://127.0.0.1:8090]</c>.
+/// Accounts and faults are managed through the <c>/_sim/</c> endpoints. Not top-level statements: the
+/// gateway's <c>Program</c> must stay the only global <c>Program</c> class.</summary>
 public static class SimulatorProgram
 {
-    public static int Main() => 0;
+    public const string DefaultUrl = "http://127.0.0.1:8090";
+
+    public static async Task<int> Main(string[] args)
+    {
+        var options = new SimulatorOptions();
+        var app = SimulatorApp.Build(options, args, standalone: true);
+        if (string.IsNullOrEmpty(app.Configuration["urls"]))
+        {
+            app.Urls.Add(DefaultUrl);
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SimulatorProgram));
+            foreach (var url in app.Urls)
+            {
+                SimLog.Listening(logger, new Uri(url));
+            }
+        });
+        await app.RunAsync();
+        return 0;
+    }
 }

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using MirrorGate.UpstreamSim.Auth;
+using MirrorGate.UpstreamSim.Models;
+
+namespace MirrorGate.UpstreamSim.Conversations;
+
+/// <summary>Every kept conversation, and the turn logic that decides what a POST adds and answers.</summary>
+internal sealed class ConversationStore(SimulatorOptions options)
+{
+    private readonly ConcurrentDictionary<string, ConversationTree> _trees = new(StringComparer.Ordinal);
+
+    /// <summary>Computes a turn without storing it; null with a reason when the body cannot be served (422).</summary>
+    public (TurnPlan? Plan, string Reason) Prepare(Caller caller, ConversationRequest request)
+    {
+        var now = options.TimeProvider.GetUtcNow();
+        ConversationTree? tree;
+        var isNew = request.ConversationId is null;
+        if (isNew)
+        {
+            tree = new ConversationTree(Guid.NewGuid().ToString(), caller.OwnerKey, caller.Email, now);
+        }
+        else if (!_trees.TryGetValue(request.ConversationId!, out tree) || tree.OwnerKey != caller.OwnerKey)
+        {
+            // Unknown, never kept (history disabled) or another account's: the docs make this a bad body.
+            return (null, "conversation_id is not a conversation of this account");
+        }
+
+        lock (tree.Gate)
+        {
+            // A new chat hangs under the hidden system message whatever root id the client invented; an unknown
+            // parent in an existing chat falls back to the newest node (the docs do not make it an error).
+            var parent = isNew ? tree.SystemId : tree.Contains(request.ParentMessageId) ? request.ParentMessageId : tree.CurrentNode;
+            var path = tree.PathTo(parent);
+            var created = Math.Round(now.ToUnixTimeMilliseconds() / 1000.0, 3);
+            var nodes = new List<(string ParentId, StoredMessage Message)>();
+            foreach (var message in request.Messages)
+            {
+                var id = message.Id is { Length: > 0 } wanted && !tree.Contains(wanted) && nodes.All(n => n.Message.Id != wanted)
+                    ? wanted
+                    : Guid.NewGuid().ToString();
+                var stored = new StoredMessage(id, message.Role, message.Text, message.Content, created,
+                    "finished_successfully", null, 1.0, new JsonObject { ["request_id"] = Guid.NewGuid().ToString() });
+                nodes.Add((parent, stored));
+                path.Add(stored);
+                parent = id;
+            }
+
+            var echo = path.LastOrDefault(m => m.Role == "user");
+            if (echo is null)
+            {
+                return (null, "no user message to answer");
+            }
+
+            var turn = path.Count(m => m.Role == "user");
+            var reply = SimReplies.For(echo.Text, turn);
+            var slug = ModelCatalog.Resolve(request.Model);
+            var assistant = new StoredMessage(Guid.NewGuid().ToString(), "assistant", reply, StoredMessage.TextContent(reply),
+                created, "finished_successfully", true, 1.0, AssistantMetadata(request, slug, parent), slug);
+            nodes.Add((parent, assistant));
+            var title = isNew ? TitleFor(echo.Text) : tree.Title;
+            return (new TurnPlan(tree, isNew, !request.HistoryDisabled, nodes, echo, assistant, turn, title), "");
+        }
+    }
+
+    /// <summary>Stores a prepared turn unless history is disabled.</summary>
+    public void Commit(TurnPlan plan)
+    {
+        if (!plan.Persist)
+        {
+            return;
+        }
+
+        var tree = plan.Tree;
+        lock (tree.Gate)
+        {
+            foreach (var (parentId, message) in plan.NewNodes.Where(n => !tree.Contains(n.Message.Id)))
+            {
+                tree.Add(new TreeNode(message.Id, parentId, message));
+            }
+
+            tree.CurrentNode = plan.Assistant.Id;
+            tree.UpdateTime = options.TimeProvider.GetUtcNow();
+            tree.Title = plan.Title;
+        }
+
+        _trees.TryAdd(tree.Id, tree);
+    }
+
+    /// <summary>The conversation when it exists and belongs to <paramref name="ownerKey"/> (any owner when null).</summary>
+    public ConversationTree? Find(string id, string? ownerKey) =>
+        _trees.TryGetValue(id, out var tree) && (ownerKey is null || tree.OwnerKey == ownerKey) ? tree : null;
+
+    private static JsonObject AssistantMetadata(ConversationRequest request, string slug, string parentId) => new()
+    {
+        ["message_type"] = request.Action,
+        ["model_slug"] = slug,
+        ["default_model_slug"] = "auto",
+        ["parent_id"] = parentId,
+        ["request_id"] = Guid.NewGuid().ToString(),
+        ["turn_exchange_id"] = Guid.NewGuid().ToString(),
+        ["citations"] = new JsonArray(),
+        ["content_references"] = new JsonArray(),
+        ["finish_details"] = new JsonObject { ["type"] = "stop", ["stop_tokens"] = new JsonArray(200002) },
+        ["is_complete"] = true,
+    };
+
+    private static string TitleFor(string prompt)
+    {
+        var line = prompt.ReplaceLineEndings(" ").Trim();
+        if (line.Length <= 40)
+        {
+            return line.Length == 0 ? "New chat" : line;
+        }
+
+        var cut = char.IsHighSurrogate(line[39]) ? 39 : 40;
+        return line[..cut].TrimEnd() + "…";
+    }
+}

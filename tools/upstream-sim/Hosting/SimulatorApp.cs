@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MirrorGate.UpstreamSim.Accounts;
+using MirrorGate.UpstreamSim.Auth;
+using MirrorGate.UpstreamSim.Conduit;
+using MirrorGate.UpstreamSim.Control;
+using MirrorGate.UpstreamSim.Conversations;
+using MirrorGate.UpstreamSim.Diagnostics;
+using MirrorGate.UpstreamSim.Faults;
+using MirrorGate.UpstreamSim.Models;
+using MirrorGate.UpstreamSim.Sentinel;
+using MirrorGate.UpstreamSim.Tokens;
+
+namespace MirrorGate.UpstreamSim.Hosting;
+
+/// <summary>Builds the simulator's web application: one host serving both the chatgpt.com and the
+/// auth.openai.com paths, plus the <c>/_sim/</c> control endpoints.</summary>
+internal static class SimulatorApp
+{
+    /// <param name="options">Switches (shared with the caller, so they can change while running).</param>
+    /// <param name="args">Command-line arguments (standalone only; read for <c>--urls</c> and logging).</param>
+    /// <param name="standalone">Standalone logs to the console; in-process uses <see cref="SimulatorOptions.LoggerFactory"/> or nothing.</param>
+    public static WebApplication Build(SimulatorOptions options, string[] args, bool standalone)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(SimulatorApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // In-process the test's working directory may hold the gateway's appsettings.json (Kestrel endpoints,
+        // URLs): the simulator must not pick those up, so only the command line configures it.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddCommandLine(args);
+        builder.Logging.ClearProviders();
+        if (standalone)
+        {
+            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        }
+        else if (options.LoggerFactory is { } loggerFactory)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+        }
+
+        // Tests stop the simulator with streams still open; don't wait the default 30 s for them.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        AddServices(builder.Services, options);
+
+        var app = builder.Build();
+        OAuthTokenEndpoint.Map(app);
+        SessionEndpoint.Map(app);
+        AccountEndpoints.Map(app);
+        ModelEndpoints.Map(app);
+        SentinelEndpoints.Map(app);
+        ConduitEndpoint.Map(app);
+        ConversationEndpoints.Map(app);
+        ConversationReadEndpoint.Map(app);
+        ControlEndpoints.Map(app);
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, SimulatorOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<AccountRegistry>();
+        services.AddSingleton<AccessTokenBook>();
+        services.AddSingleton<RefreshTokenBook>();
+        services.AddSingleton<SessionTokenBook>();
+        services.AddSingleton<LoginIssuer>();
+        services.AddSingleton<CallCounter>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<SentinelStore>();
+        services.AddSingleton<ConduitStore>();
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<FaultBook>();
+        services.AddSingleton<SimulatorControl>();
+
+        services.AddSingleton<OAuthTokenEndpoint>();
+        services.AddSingleton<SessionEndpoint>();
+        services.AddSingleton<AccountEndpoints>();
+        services.AddSingleton<ModelEndpoints>();
+        services.AddSingleton<SentinelEndpoints>();
+        services.AddSingleton<ConduitEndpoint>();
+        services.AddSingleton<ConversationEndpoints>();
+        services.AddSingleton<ConversationReadEndpoint>();
+        services.AddSingleton<ControlEndpoints>();
+    }
+}

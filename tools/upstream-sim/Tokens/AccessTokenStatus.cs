@@ -1,0 +1,10 @@
+namespace MirrorGate.UpstreamSim.Tokens;
+
+/// <summary>Verdict on a bearer value.</summary>
+internal enum AccessTokenStatus
+{
+    Valid,
+    Unknown,
+    Expired,
+    Revoked,
+}
