@@ -1,0 +1,66 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace MirrorGate.Silo.Upstream.ChatGpt.Auth;
+
+/// <summary>Reads one base64url segment of a compact JWT/JWE as JSON, without verifying anything.</summary>
+internal static class JwtSegment
+{
+    // Access-token payloads are around 1–2 KB; anything far larger is not a token we issue or accept.
+    private const int MaxSegmentChars = 16 * 1024;
+
+    public static bool TryParse(ReadOnlySpan<char> segment, out JsonDocument? document)
+    {
+        document = null;
+        if (segment.IsEmpty || segment.Length > MaxSegmentChars)
+        {
+            return false;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(segment.Length));
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(segment, rented, out var written))
+            {
+                return false;
+            }
+
+            document = JsonDocument.Parse(rented.AsMemory(0, written));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                document = null;
+                return false;
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Returns the <paramref name="index"/>-th dot-separated segment, or an empty span.</summary>
+    public static ReadOnlySpan<char> Segment(ReadOnlySpan<char> token, int index)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            var dot = token.IndexOf('.');
+            if (dot < 0)
+            {
+                return [];
+            }
+
+            token = token[(dot + 1)..];
+        }
+
+        var end = token.IndexOf('.');
+        return end < 0 ? token : token[..end];
+    }
+}

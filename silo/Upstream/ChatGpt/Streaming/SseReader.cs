@@ -1,0 +1,104 @@
+using System.Buffers;
+
+namespace MirrorGate.Silo.Upstream.ChatGpt.Streaming;
+
+/// <summary>
+/// Reads server-sent events from a stream. With a raw destination it also copies every byte read to it, flushing
+/// right after each event's last byte, so a pass-through caller sees events as soon as the upstream sends them.
+/// </summary>
+internal sealed class SseReader : IDisposable
+{
+    private const int BufferSize = 16 * 1024;
+
+    private readonly Stream _source;
+    private readonly Stream? _rawDestination;
+    private readonly SseParser _parser = new();
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private int _start;
+    private int _end;
+    private int _rawWritten;
+    private bool _completed;
+
+    public SseReader(Stream source, Stream? rawDestination = null)
+    {
+        _source = source;
+        _rawDestination = rawDestination;
+    }
+
+    /// <summary>The last event read; valid until the next <see cref="ReadAsync"/>.</summary>
+    public SseEvent Current { get; private set; }
+
+    /// <summary>Reads the next event; false at end of stream.</summary>
+    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        var buffer = _buffer ?? throw new ObjectDisposedException(nameof(SseReader));
+        while (!_completed)
+        {
+            if (_start < _end)
+            {
+                var found = _parser.TryRead(buffer.AsSpan(_start, _end - _start), out var consumed, out var sseEvent);
+                _start += consumed;
+                if (found)
+                {
+                    await WriteRawAsync(buffer, _start, flush: true, cancellationToken);
+                    Current = sseEvent;
+                    return true;
+                }
+
+                continue;
+            }
+
+            await WriteRawAsync(buffer, _end, flush: false, cancellationToken);
+            _start = _end = _rawWritten = 0;
+            var read = await _source.ReadAsync(buffer.AsMemory(), cancellationToken);
+            if (read == 0)
+            {
+                _completed = true;
+                if (_rawDestination is not null)
+                {
+                    await _rawDestination.FlushAsync(cancellationToken);
+                }
+
+                if (_parser.TryComplete(out var last))
+                {
+                    Current = last;
+                    return true;
+                }
+
+                return false;
+            }
+
+            _end = read;
+        }
+
+        return false;
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async ValueTask WriteRawAsync(byte[] buffer, int upTo, bool flush, CancellationToken cancellationToken)
+    {
+        if (_rawDestination is null)
+        {
+            return;
+        }
+
+        if (upTo > _rawWritten)
+        {
+            await _rawDestination.WriteAsync(buffer.AsMemory(_rawWritten, upTo - _rawWritten), cancellationToken);
+            _rawWritten = upTo;
+        }
+
+        if (flush)
+        {
+            await _rawDestination.FlushAsync(cancellationToken);
+        }
+    }
+}
