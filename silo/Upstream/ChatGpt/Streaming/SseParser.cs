@@ -67,6 +67,13 @@ internal sealed class SseParser
 
             if (dispatched)
             {
+                // Take the LF of a CRLF along when it is already here, so a pass-through copy ends on the whole event.
+                if (_skipLineFeed && consumed < input.Length && input[consumed] == (byte)'\n')
+                {
+                    _skipLineFeed = false;
+                    consumed++;
+                }
+
                 return true;
             }
         }
