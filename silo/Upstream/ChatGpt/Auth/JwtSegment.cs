@@ -21,7 +21,8 @@ internal static class JwtSegment
         var rented = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(segment.Length));
         try
         {
-            if (!Base64Url.TryDecodeFromChars(segment, rented, out var written))
+            // The OperationStatus form reports bad input instead of throwing, unlike TryDecodeFromChars.
+            if (Base64Url.DecodeFromChars(segment, rented, out _, out var written) != OperationStatus.Done)
             {
                 return false;
             }
