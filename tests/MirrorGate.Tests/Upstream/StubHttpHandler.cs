@@ -17,9 +17,10 @@ internal sealed class StubHttpHandler(Func<RecordedRequest, HttpResponseMessage>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        var headers = request.Headers
-            .Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
-            .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+        // NonValidated: the raw values as sent, not re-parsed (a parsed User-Agent would come back comma-joined).
+        var headers = request.Headers.NonValidated
+            .Concat(request.Content?.Headers.NonValidated ?? default)
+            .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var recorded = new RecordedRequest(request.Method, request.RequestUri!, headers, body);
         Requests.Add(recorded);
         var response = respond(recorded);

@@ -50,7 +50,7 @@ internal sealed class SseReader : IDisposable
 
             await WriteRawAsync(buffer, _end, flush: false, cancellationToken);
             _start = _end = _rawWritten = 0;
-            var read = await _source.ReadAsync(buffer.AsMemory(), cancellationToken);
+            var read = await ReadSourceAsync(buffer, cancellationToken);
             if (read == 0)
             {
                 _completed = true;
@@ -80,6 +80,23 @@ internal sealed class SseReader : IDisposable
         {
             _buffer = null;
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Failures of the upstream connection become <see cref="UpstreamStreamBrokenException"/>; failures writing to the
+    /// raw destination (our own client going away) are left as they are, so the two are never confused.
+    /// </summary>
+    private async ValueTask<int> ReadSourceAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _source.ReadAsync(buffer.AsMemory(), cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException or ObjectDisposedException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new UpstreamStreamBrokenException("The upstream connection dropped mid-stream.", exception);
         }
     }
 
