@@ -17,6 +17,9 @@ public sealed record AccountSnapshot(
     bool InPool,
     ImmutableDictionary<string, DateTimeOffset> Cooldowns)
 {
+    /// <summary>Stored version the snapshot was taken from; a cache keeps the highest it has seen.</summary>
+    public long Revision { get; init; }
+
     /// <summary>Whether the account may take a request for <paramref name="model"/> at <paramref name="now"/>, plan aside.</summary>
     public bool IsAvailable(string model, DateTimeOffset now) =>
         (Status == AccountStatus.Active || (Status == AccountStatus.RateLimited && RateLimitedUntil <= now))

@@ -11,9 +11,16 @@ public interface IAccountGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Sets the account's credentials, checks them upstream (token exchange and account check) and
-    /// stores the result. Replaces earlier credentials; keeps use counts and cool-downs.
+    /// stores the result. Tokens not given keep their stored values; use counts and cool-downs are kept.
     /// </summary>
     Task<AccountResult> RegisterAsync(AccountRegistration registration);
+
+    /// <summary>
+    /// Registers only if the account was never registered, else returns it as it is. Used for accounts
+    /// made from a refresh or session token sent as a bearer: concurrent first requests must not each
+    /// spend the (possibly single-use) token.
+    /// </summary>
+    Task<AccountResult> EnsureRegisteredAsync(AccountRegistration registration);
 
     /// <summary>The account as the pool and the admin API see it; null when it was never registered.</summary>
     Task<AccountSnapshot?> GetSnapshotAsync();

@@ -16,6 +16,11 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<ConversationRecord?> GetAsync();
 }
 
-public sealed record ConversationTurn(string AccountId, string? UserName, string? AssistantMessageId);
+/// <param name="Private">The starting user has an isolated session: nobody else may continue it.</param>
+public sealed record ConversationTurn(string AccountId, string? UserName, string? AssistantMessageId, bool Private);
 
-public sealed record ConversationRecord(string AccountId, string? UserName, string? LastAssistantMessageId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record ConversationRecord(string AccountId, string? UserName, bool Private, string? LastAssistantMessageId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether <paramref name="userName"/> (null for key or token callers) may continue this conversation.</summary>
+    public bool MayContinue(string? userName) => !Private || string.Equals(UserName, userName, StringComparison.Ordinal);
+}

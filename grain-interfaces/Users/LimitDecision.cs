@@ -6,12 +6,17 @@ public sealed record LimitReservation(string Key, long Id)
     public static LimitReservation Unlimited { get; } = new(string.Empty, 0);
 }
 
-/// <summary>Granted with a reservation, or refused with the limit that was hit and when to retry.</summary>
+/// <summary>
+/// Granted with a reservation, or refused with the limit that was hit and when to retry. A grant also
+/// says whether the user's session is isolated, which decides who may continue the conversations it starts.
+/// </summary>
 public sealed record LimitDecision(LimitReservation? Reservation, ModelLimit? Limit, TimeSpan RetryAfter, string? Refusal)
 {
     public bool Granted => Reservation is not null;
 
-    public static LimitDecision Grant(LimitReservation reservation) => new(reservation, null, TimeSpan.Zero, null);
+    public bool IsolatedSession { get; init; }
+
+    public static LimitDecision Grant(LimitReservation reservation, bool isolatedSession) => new(reservation, null, TimeSpan.Zero, null) { IsolatedSession = isolatedSession };
 
     public static LimitDecision Refuse(ModelLimit limit, TimeSpan retryAfter) => new(null, limit, retryAfter, null);
 

@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text;
+using MirrorGate.Api.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MirrorGate.Api.Admin;
+
+/// <summary>
+/// Guards the admin set with <c>Authorization: Bearer ${ADMIN_PASSWORD}</c>, compared in constant time.
+/// Without a configured password the admin set is off rather than open.
+/// </summary>
+internal sealed class AdminAuthFilter(IOptionsMonitor<GatewayOptions> options) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var password = options.CurrentValue.AdminPassword;
+        if (string.IsNullOrEmpty(password))
+        {
+            return AdminResults.Error(StatusCodes.Status401Unauthorized, "The admin API is off: set ADMIN_PASSWORD to use it.");
+        }
+
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : string.Empty;
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(password)))
+        {
+            return AdminResults.Error(StatusCodes.Status401Unauthorized, "Unauthorized");
+        }
+
+        return await next(context);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using MirrorGate.Api.Http;
+using MirrorGate.GrainInterfaces.Users;
+
+namespace MirrorGate.Api.Admin;
+
+/// <summary>Validation of the admin set's request fields (chatgpt-gateway's names and rules).</summary>
+internal static class AdminRequests
+{
+    /// <summary>
+    /// <c>limits</c>: <c>[{model_name, every_minute, limit_count}]</c>; the name required, both numbers
+    /// positive integers (the rules of chatgpt-gateway's admin). Missing means no limits.
+    /// </summary>
+    public static bool TryLimits(JsonObject body, out IReadOnlyList<ModelLimit> limits, out string? error)
+    {
+        limits = [];
+        error = null;
+        if (!body.TryGetPropertyValue("limits", out var node) || node is null)
+        {
+            return true;
+        }
+
+        if (node is not JsonArray array)
+        {
+            error = $"Invalid type for 'limits': expected an array, but got {JsonFields.Describe(node)}.";
+            return false;
+        }
+
+        var result = new List<ModelLimit>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonObject item)
+            {
+                error = $"Invalid type for 'limits[{i}]': expected an object.";
+                return false;
+            }
+
+            if (!JsonFields.TryString(item, "model_name", required: true, out var model, out error)
+                || !JsonFields.TryPositiveInt(item["every_minute"], $"limits[{i}].every_minute", out var everyMinute, out error)
+                || !JsonFields.TryPositiveInt(item["limit_count"], $"limits[{i}].limit_count", out var limitCount, out error))
+            {
+                error = error!.Replace("'model_name'", $"'limits[{i}].model_name'", StringComparison.Ordinal);
+                return false;
+            }
+
+            result.Add(new ModelLimit(model!, everyMinute, limitCount));
+        }
+
+        limits = result;
+        return true;
+    }
+
+    public static bool TryUserName(JsonObject body, out string userName, out string? error)
+    {
+        var ok = JsonFields.TryString(body, "user_name", required: true, out var value, out error);
+        userName = value?.Trim() ?? string.Empty;
+        if (ok && userName.Length == 0)
+        {
+            error = "Invalid value for 'user_name': it must not be blank.";
+            return false;
+        }
+
+        return ok;
+    }
+}

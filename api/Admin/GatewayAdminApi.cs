@@ -1,0 +1,248 @@
+using MirrorGate.Api.Http;
+using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.GrainInterfaces.Tokens;
+using MirrorGate.GrainInterfaces.Users;
+using MirrorGate.Grains.Accounts;
+using MirrorGate.Silo.Secrets;
+using MirrorGate.Silo.Upstream.ChatGpt;
+
+namespace MirrorGate.Api.Admin;
+
+/// <summary>
+/// chatgpt-gateway's admin set (seed <c>002</c>; shapes in research "Seed C"): log users in and out,
+/// hand out mirror tokens with model limits, import accounts, read use counts, and the no-login link.
+/// </summary>
+public static class GatewayAdminApi
+{
+    /// <summary>Hours reported by <c>/api/get-chatgpt-use-count</c> as <c>last_1h</c> … <c>last_24h</c>.</summary>
+    private const int ReportedHours = 24;
+
+    public static IEndpointRouteBuilder MapGatewayAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/api").AddEndpointFilter<AdminAuthFilter>();
+        admin.MapPost("/login", LoginAsync);
+        admin.MapPost("/logout", LogoutAsync);
+        admin.MapPost("/get-mirror-token", GetMirrorTokenAsync);
+        admin.MapPost("/get-user-info", GetUserInfoAsync);
+        admin.MapPost("/get-user-use-count", GetUserUseCountAsync);
+        admin.MapPost("/get-chatgpt-use-count", GetChatGptUseCountAsync);
+
+        // The no-login link is opened by end users, so it is outside the admin password.
+        routes.MapGet("/api/not-login", NotLoginAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext context, JsonBodyReader reader, AccountOnboarding onboarding, IGrainFactory grains)
+    {
+        var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            return AdminResults.FromBody(read);
+        }
+
+        if (!AdminRequests.TryUserName(body, out var userName, out var error)
+            || !JsonFields.TryString(body, "access_token", required: true, out var accessToken, out error)
+            || !AdminRequests.TryLimits(body, out var limits, out error)
+            || !JsonFields.TryBool(body, "isolated_session", out var isolated, out error)
+            || !JsonFields.TryString(body, "proxy_url", required: false, out var proxyUrl, out error))
+        {
+            return AdminResults.BadRequest(error!);
+        }
+
+        if (BearerShape.Classify(accessToken!) is not BearerKind.AccessToken)
+        {
+            return AdminResults.BadRequest("'access_token' must be a ChatGPT access token (a JWT starting with eyJ).");
+        }
+
+        var account = await onboarding.OnboardAsync(new AccountRegistration(accessToken, null, null, ProxyUrl: proxyUrl), context.RequestAborted);
+        if (!account.Succeeded)
+        {
+            return AccountError(account);
+        }
+
+        var user = grains.GetGrain<IUserGrain>(userName);
+        await user.ConfigureAsync(new UserSettings(limits, isolated ?? true));
+        var token = await user.GetOrCreateTokenAsync(account.Snapshot!.AccountId, UserTokenKind.Login);
+        return Results.Json(new Dictionary<string, string> { ["user-gateway-token"] = token });
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)
+    {
+        var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            return AdminResults.FromBody(read);
+        }
+
+        if (!AdminRequests.TryUserName(body, out var userName, out var error))
+        {
+            return AdminResults.BadRequest(error!);
+        }
+
+        await grains.GetGrain<IUserGrain>(userName).LogoutAsync();
+        return Results.Json(new { message = "ok" });
+    }
+
+    private static async Task<IResult> GetMirrorTokenAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)
+    {
+        var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            return AdminResults.FromBody(read);
+        }
+
+        if (!AdminRequests.TryUserName(body, out var userName, out var error)
+            || !AdminRequests.TryLimits(body, out var limits, out error)
+            || !JsonFields.TryBool(body, "isolated_session", out var isolated, out error)
+            || !JsonFields.TryStringArray(body, "chatgpt_list", required: true, out var emails, out error))
+        {
+            return AdminResults.BadRequest(error!);
+        }
+
+        // Check every account before changing anything, so a bad list leaves the user as it was.
+        foreach (var email in emails)
+        {
+            if (await grains.GetGrain<IAccountGrain>(AccountIds.ForEmail(email)).GetSnapshotAsync() is null)
+            {
+                return AdminResults.BadRequest($"Unknown ChatGPT account '{email}': import it with /api/get-user-info first.");
+            }
+        }
+
+        var user = grains.GetGrain<IUserGrain>(userName);
+        await user.ConfigureAsync(new UserSettings(limits, isolated ?? true));
+        var result = new List<object>(emails.Count);
+        foreach (var email in emails)
+        {
+            var token = await user.GetOrCreateTokenAsync(AccountIds.ForEmail(email), UserTokenKind.Mirror);
+            result.Add(new { chatgpt_username = email, mirror_token = token });
+        }
+
+        return Results.Json(result);
+    }
+
+    private static async Task<IResult> GetUserInfoAsync(HttpContext context, JsonBodyReader reader, AccountOnboarding onboarding)
+    {
+        var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            return AdminResults.FromBody(read);
+        }
+
+        if (!JsonFields.TryString(body, "chatgpt_token", required: true, out var token, out var error))
+        {
+            return AdminResults.BadRequest(error!);
+        }
+
+        var registration = BearerShape.Classify(token!) switch
+        {
+            BearerKind.AccessToken => new AccountRegistration(token, null, null),
+            BearerKind.RefreshToken => new AccountRegistration(null, token, null),
+            BearerKind.SessionToken => new AccountRegistration(null, null, token),
+            _ => null,
+        };
+        if (registration is null)
+        {
+            return AdminResults.BadRequest("'chatgpt_token' must be an access token, a session token or a refresh token.");
+        }
+
+        var account = await onboarding.OnboardAsync(registration, context.RequestAborted);
+        if (!account.Succeeded)
+        {
+            return AccountError(account);
+        }
+
+        var snapshot = account.Snapshot!;
+        var tokens = account.Tokens!;
+        return Results.Json(new
+        {
+            user_info = new
+            {
+                email = snapshot.Email,
+                plan_type = snapshot.PlanType,
+                account_id = snapshot.AccountId,
+                team_account_id = snapshot.TeamAccountId,
+                status = snapshot.Status.ToString().ToLowerInvariant(),
+                expires = snapshot.AccessTokenExpiresAt,
+            },
+            access_token = tokens.AccessToken,
+            session_token = tokens.SessionToken,
+            refresh_token = tokens.RefreshToken,
+        });
+    }
+
+    private static async Task<IResult> GetUserUseCountAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)
+    {
+        var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            return AdminResults.FromBody(read);
+        }
+
+        if (!JsonFields.TryStringArray(body, "username_list", required: true, out var userNames, out var error))
+        {
+            return AdminResults.BadRequest(error!);
+        }
+
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var name in userNames)
+        {
+            counts[name] = await grains.GetGrain<IUserGrain>(name).GetUseCountTodayAsync();
+        }
+
+        return Results.Json(counts);
+    }
+
+    private static async Task<IResult> GetChatGptUseCountAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)
+    {
+        var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            return AdminResults.FromBody(read);
+        }
+
+        if (!JsonFields.TryStringArray(body, "chatgpt_list", required: true, out var emails, out var error))
+        {
+            return AdminResults.BadRequest(error!);
+        }
+
+        var result = new Dictionary<string, Dictionary<string, Dictionary<string, long>>>(StringComparer.Ordinal);
+        foreach (var email in emails)
+        {
+            var hourly = await grains.GetGrain<IAccountGrain>(AccountIds.ForEmail(email)).GetHourlyUseAsync(ReportedHours);
+            result[email] = hourly.ToDictionary(
+                model => model.Key,
+                model => model.Value.Select((count, hour) => (count, hour)).ToDictionary(b => $"last_{b.hour + 1}h", b => b.count));
+        }
+
+        return Results.Json(result);
+    }
+
+    private static async Task<IResult> NotLoginAsync(HttpContext context, IGrainFactory grains, SecretProtector protector)
+    {
+        var token = context.Request.Query["user_gateway_token"].ToString();
+        var record = token.Length == 0 ? null : await grains.GetGrain<ITokenGrain>(protector.LookupHash(token)).ResolveAsync();
+        if (record is null)
+        {
+            return AdminResults.Error(StatusCodes.Status401Unauthorized, "The user_gateway_token is unknown or was revoked.");
+        }
+
+        context.Response.Cookies.Append("user-gateway-token", token, new CookieOptions
+        {
+            Path = "/",
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = context.Request.IsHttps,
+            MaxAge = TimeSpan.FromDays(7),
+        });
+        return Results.Redirect("/");
+    }
+
+    /// <summary>chatgpt-gateway's admin recognises a dead token by "token 失效" or "authentication token" in the message.</summary>
+    private static IResult AccountError(AccountResult result) => result.Error switch
+    {
+        GrainInterfaces.Accounts.AccountError.UpstreamUnavailable => AdminResults.Error(StatusCodes.Status502BadGateway, result.Message!),
+        GrainInterfaces.Accounts.AccountError.MissingToken => AdminResults.BadRequest(result.Message!),
+        _ => AdminResults.Error(StatusCodes.Status401Unauthorized, $"token 失效: the authentication token is invalid or expired ({result.Message})"),
+    };
+}

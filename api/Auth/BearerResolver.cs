@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text;
+using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.GrainInterfaces.Tokens;
+using MirrorGate.Api.Hosting;
+using MirrorGate.Grains.Users;
+using MirrorGate.Silo.Secrets;
+using MirrorGate.Silo.Upstream.ChatGpt;
+using Microsoft.Extensions.Options;
+
+namespace MirrorGate.Api.Auth;
+
+/// <summary>
+/// The one place a bearer value becomes a <see cref="Caller"/>. Accepted forms (Aurora and
+/// chatgpt-gateway): the service key; <c>&lt;service-key&gt; &lt;token&gt;</c>; a MirrorGate user token
+/// (<c>mg-…</c>, mirror or login); a raw access token, refresh token, session token or device UUID,
+/// each optionally followed by <c>,&lt;team-account-id&gt;</c>. A Team workspace may also come from the
+/// <c>ChatGPT-Account-ID</c> header (or <c>Team-Account-ID</c>, <c>X-ChatGPT-Account-ID</c>), which wins.
+/// </summary>
+public sealed class BearerResolver(IOptionsMonitor<GatewayOptions> options, SecretProtector protector, IGrainFactory grains, TimeProvider time)
+{
+    private static readonly string[] TeamHeaders = ["ChatGPT-Account-ID", "Team-Account-ID", "X-ChatGPT-Account-ID"];
+
+    public async ValueTask<BearerResolution> ResolveAsync(HttpRequest request)
+    {
+        var settings = options.CurrentValue;
+        var value = BearerValue(request.Headers.Authorization.ToString());
+        var serviceKey = settings.ServiceKey;
+        var rawTokensAllowed = string.IsNullOrEmpty(serviceKey);
+        if (value.Length == 0)
+        {
+            return rawTokensAllowed && settings.AllowPoolWithoutKey
+                ? BearerResolution.Ok(Caller.Pool)
+                : BearerResolution.Refuse("Missing bearer token: send 'Authorization: Bearer <key or token>'.");
+        }
+
+        if (!string.IsNullOrEmpty(serviceKey))
+        {
+            var space = value.IndexOf(' ', StringComparison.Ordinal);
+            if (FixedTimeEquals(space < 0 ? value : value[..space], serviceKey))
+            {
+                if (space < 0)
+                {
+                    return BearerResolution.Ok(Caller.Pool);
+                }
+
+                value = value[(space + 1)..].Trim();
+                rawTokensAllowed = true;
+            }
+        }
+
+        var comma = value.IndexOf(',', StringComparison.Ordinal);
+        var token = comma < 0 ? value : value[..comma].Trim();
+        var team = TeamHeader(request) ?? (comma < 0 ? null : value[(comma + 1)..].Trim() is { Length: > 0 } t ? t : null);
+
+        if (token.StartsWith(UserGrain.TokenPrefix, StringComparison.Ordinal))
+        {
+            return await ResolveUserTokenAsync(token);
+        }
+
+        if (!rawTokensAllowed)
+        {
+            return BearerResolution.Refuse("Invalid key. With a service key configured, send 'Bearer <service-key>' or 'Bearer <service-key> <token>'.");
+        }
+
+        return BearerShape.Classify(token) switch
+        {
+            BearerKind.AccessToken => ResolveAccessToken(token, team),
+            BearerKind.DeviceId => BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("device:" + token[..8], null, token, team))),
+            BearerKind.RefreshToken => await ResolveRenewableAsync(AccountIds.ForRefreshTokenHash(protector.LookupHash(token)), new AccountRegistration(null, token, null, team, JoinPool: false)),
+            BearerKind.SessionToken => await ResolveRenewableAsync(AccountIds.ForSessionTokenHash(protector.LookupHash(token)), new AccountRegistration(null, null, token, team, JoinPool: false)),
+            _ => BearerResolution.Refuse("The bearer value is not a key, token or device id this gateway knows."),
+        };
+    }
+
+    private async ValueTask<BearerResolution> ResolveUserTokenAsync(string token)
+    {
+        var record = await grains.GetGrain<ITokenGrain>(protector.LookupHash(token)).ResolveAsync();
+        return record is null
+            ? BearerResolution.Refuse("The mirror token is unknown or was revoked.")
+            : BearerResolution.Ok(Caller.ForUser(record.UserName, record.AccountId));
+    }
+
+    private BearerResolution ResolveAccessToken(string token, string? team)
+    {
+        if (AccessTokenClaims.TryParse(token, out var claims) && claims.ExpiresAt <= time.GetUtcNow())
+        {
+            return BearerResolution.Refuse("The access token has expired.", "token_expired");
+        }
+
+        var hash = protector.LookupHash(token);
+        return BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("at:" + hash[..12], token, DeviceIdFor(hash), team)));
+    }
+
+    private async ValueTask<BearerResolution> ResolveRenewableAsync(string accountId, AccountRegistration registration)
+    {
+        var result = await grains.GetGrain<IAccountGrain>(accountId).EnsureRegisteredAsync(registration);
+        return result.Succeeded
+            ? BearerResolution.Ok(Caller.ForAccount(accountId))
+            : result.Error is AccountError.UpstreamUnavailable
+                ? BearerResolution.Refuse(result.Message!, "upstream_unavailable", StatusCodes.Status502BadGateway)
+                : BearerResolution.Refuse(result.Message ?? "The token was refused upstream.", "invalid_token");
+    }
+
+    private static string BearerValue(string header) =>
+        header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : header.Trim();
+
+    private static string? TeamHeader(HttpRequest request)
+    {
+        foreach (var name in TeamHeaders)
+        {
+            if (request.Headers[name].ToString() is { Length: > 0 } value)
+            {
+                return value.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A stable device id per access token, so one client's requests look like one browser.</summary>
+    private static string DeviceIdFor(string hash) => new Guid(Convert.FromHexString(hash.AsSpan(0, 32))).ToString();
+
+    private static bool FixedTimeEquals(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
+}

@@ -1,0 +1,72 @@
+using MirrorGate.Api.Auth;
+using MirrorGate.Api.Chat;
+using MirrorGate.Api.Http;
+using MirrorGate.Grains.Models;
+using MirrorGate.Silo.Upstream.ChatGpt;
+
+namespace MirrorGate.Api.BackendApi;
+
+/// <summary>
+/// <c>POST /backend-api/conversation</c> (Aurora): the caller sends the ChatGPT web payload as is;
+/// the gateway picks the account, does the sentinel and proof of work, and relays the upstream's
+/// SSE bytes unchanged. Limits, failover and settlement are the same as for chat completions. The
+/// model may be any upstream slug; one the catalog does not name is treated as a free-plan model.
+/// </summary>
+public sealed partial class ConversationPassthrough(JsonBodyReader reader, ModelCatalog models, ChatTurns turns, ILogger<ConversationPassthrough> logger)
+{
+    public async Task<IResult?> HandleAsync(HttpContext context, Caller caller)
+    {
+        var cancellationToken = context.RequestAborted;
+        var read = await reader.ReadObjectAsync(context.Request, cancellationToken);
+        if (read.Body is not { } body)
+        {
+            return BackendErrors.Result(read.Problem is BodyProblem.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, read.Message!, "invalid_request");
+        }
+
+        if (!JsonFields.TryString(body, "model", required: false, out var slug, out var error)
+            || !JsonFields.TryString(body, "conversation_id", required: false, out var conversationId, out error)
+            || !JsonFields.TryBool(body, "history_and_training_disabled", out var temporary, out error))
+        {
+            return BackendErrors.Result(StatusCodes.Status400BadRequest, error!, "invalid_request");
+        }
+
+        slug ??= "auto";
+        body["model"] = slug;
+        var model = models.TryGet(slug, out var known) ? known : new ModelDefinition(slug, slug);
+        var start = await turns.StartAsync(caller, model, conversationId is { Length: > 0 } ? conversationId : null, temporary ?? false, continued =>
+        {
+            if (continued?.LastAssistantMessageId is { } parent && !body.ContainsKey("parent_message_id"))
+            {
+                body["parent_message_id"] = parent;
+            }
+
+            return body;
+        }, cancellationToken);
+        if (start.Turn is null)
+        {
+            return BackendErrors.From(start.Failure!);
+        }
+
+        await using var turn = start.Turn;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/event-stream; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        try
+        {
+            await turn.Stream.CopyRawToAsync(context.Response.Body, turn.Observe, cancellationToken);
+        }
+        catch (UpstreamStreamBrokenException ex)
+        {
+            LogStreamBroken(logger, turn.AccountId ?? "direct", ex.Message);
+            context.Abort();
+            return null;
+        }
+
+        await turn.SucceedAsync();
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pass-through stream of account {AccountId} broke mid-answer: {Reason}")]
+    private static partial void LogStreamBroken(ILogger logger, string accountId, string reason);
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using MirrorGate.Api.Auth;
+using MirrorGate.GrainInterfaces.Conversations;
+using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.GrainInterfaces.Users;
+using MirrorGate.Grains.Models;
+
+namespace MirrorGate.Api.Chat;
+
+/// <summary>
+/// Admits a chat turn and starts it upstream (architecture steps 2–5): find a continued
+/// conversation's owner and check the caller may continue it, take one use under the user's limit,
+/// build the upstream body, dispatch. The returned <see cref="ActiveTurn"/> settles the turn (step 6).
+/// </summary>
+public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispatcher)
+{
+    /// <param name="temporary">A temporary chat (<c>history_and_training_disabled</c>): the upstream keeps nothing, so neither does the gateway.</param>
+    /// <param name="buildBody">Builds the upstream body once the continued conversation (if any) is known.</param>
+    public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken)
+    {
+        ConversationRecord? continued = null;
+        if (conversationId is not null)
+        {
+            continued = await grains.GetGrain<IConversationGrain>(conversationId).GetAsync();
+            if (continued is not null && (!continued.MayContinue(caller.UserName) || (caller.AccountId is { } own && own != continued.AccountId)))
+            {
+                return TurnStart.Fail(GatewayFailure.ConversationNotFound(conversationId));
+            }
+        }
+
+        var user = caller.UserName is { } name ? grains.GetGrain<IUserGrain>(name) : null;
+        var admission = user is null ? null : await user.TryReserveAsync(model.Id);
+        if (admission is { Granted: false })
+        {
+            return TurnStart.Fail(admission.Limit is { } limit
+                ? new GatewayFailure(StatusCodes.Status429TooManyRequests, "model_limit_exceeded",
+                    $"You have triggered the usage limit of {model.Id}: at most {limit.LimitCount} messages every {limit.EveryMinute} minutes (每 {limit.EveryMinute} 分钟限 {limit.LimitCount} 条). Try again in {Math.Ceiling(admission.RetryAfter.TotalSeconds)} seconds.",
+                    admission.RetryAfter)
+                : new GatewayFailure(StatusCodes.Status401Unauthorized, "user_logged_out", admission.Refusal!));
+        }
+
+        var dispatch = await dispatcher.StartAsync(caller, model, buildBody(continued), continued?.AccountId, cancellationToken);
+        if (dispatch.Turn is null)
+        {
+            if (user is not null)
+            {
+                await user.ReleaseAsync(admission!.Reservation!);
+            }
+
+            return TurnStart.Fail(dispatch.Failure!);
+        }
+
+        return TurnStart.Ok(new ActiveTurn(grains, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
+    }
+}
+
+/// <summary>A started turn or the failure to answer with.</summary>
+public sealed record TurnStart(ActiveTurn? Turn, GatewayFailure? Failure)
+{
+    public static TurnStart Ok(ActiveTurn turn) => new(turn, null);
+
+    public static TurnStart Fail(GatewayFailure failure) => new(null, failure);
+}

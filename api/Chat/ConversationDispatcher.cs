@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using MirrorGate.Api.Auth;
+using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.Grains.Models;
+using MirrorGate.Grains.Pool;
+using MirrorGate.Silo.Upstream.ChatGpt;
+using Microsoft.Extensions.Options;
+
+namespace MirrorGate.Api.Chat;
+
+/// <summary>
+/// Starts one upstream conversation turn for a caller, trying accounts until one answers, always
+/// before any byte has gone to the client:
+/// <list type="bullet">
+/// <item>401: get a renewed token from the account grain (one refresh, however many requests saw
+/// the 401) and retry that account once; a second 401 marks it expired and moves on;</item>
+/// <item>429: the account cools down for the model until <c>clears_in</c>; move on;</item>
+/// <item>5xx, 403, connection failure: move on;</item>
+/// <item>400/404/422: the request itself is wrong; answer it without trying others.</item>
+/// </list>
+/// Pool callers may try up to <see cref="PoolOptions.MaxAttempts"/> accounts; a caller bound to one
+/// account (user token, own refresh token, continued conversation) tries only that one.
+/// </summary>
+public sealed partial class ConversationDispatcher(
+    IGrainFactory grains,
+    AccountPool pool,
+    IChatGptClient upstream,
+    IOptionsMonitor<PoolOptions> poolOptions,
+    TimeProvider time,
+    ILogger<ConversationDispatcher> logger)
+{
+    public async Task<DispatchResult> StartAsync(Caller caller, ModelDefinition model, JsonObject body, string? boundAccountId, CancellationToken cancellationToken)
+    {
+        if (caller.Kind is CallerKind.Direct)
+        {
+            var direct = await upstream.StartConversationAsync(caller.Credential!, body, cancellationToken);
+            return direct.IsSuccess ? DispatchResult.Started(new UpstreamTurn(direct.Value!, null, null)) : DispatchResult.Failed(ToFailure(direct.Failure!, boundToOneAccount: true));
+        }
+
+        var accountId = caller.AccountId ?? boundAccountId;
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        var attempts = accountId is null ? poolOptions.CurrentValue.MaxAttempts : 1;
+        GatewayFailure? last = null;
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            var (slot, refusal) = accountId is null ? await PickAsync(model, tried, cancellationToken) : await TakeBoundAsync(accountId, model, cancellationToken);
+            if (slot is null)
+            {
+                return DispatchResult.Failed(last ?? refusal!);
+            }
+
+            tried.Add(slot.AccountId);
+            var (turn, failure) = await TryAccountAsync(slot, model, body, bound: accountId is not null, cancellationToken);
+            if (turn is not null)
+            {
+                return DispatchResult.Started(turn);
+            }
+
+            await slot.DisposeAsync();
+            if (failure!.Status is StatusCodes.Status400BadRequest or StatusCodes.Status404NotFound or StatusCodes.Status422UnprocessableEntity)
+            {
+                return DispatchResult.Failed(failure);
+            }
+
+            LogFailover(logger, slot.AccountId, failure.Code, attempt + 1);
+            last = failure;
+        }
+
+        return DispatchResult.Failed(last!);
+    }
+
+    private async Task<(UpstreamTurn? Turn, GatewayFailure? Failure)> TryAccountAsync(AccountSlot slot, ModelDefinition model, JsonObject body, bool bound, CancellationToken cancellationToken)
+    {
+        var account = grains.GetGrain<IAccountGrain>(slot.AccountId);
+        var credential = await account.GetCredentialAsync();
+        if (!credential.Succeeded)
+        {
+            return (null, FromAccountError(credential, bound));
+        }
+
+        var result = await upstream.StartConversationAsync(ToUpstream(credential.Credential!), body, cancellationToken);
+        if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
+        {
+            // The token may have been revoked early: renew once (deduplicated in the grain) and retry.
+            credential = await account.GetCredentialAsync(rejectedAccessToken: credential.Credential!.AccessToken);
+            if (!credential.Succeeded)
+            {
+                return (null, FromAccountError(credential, bound));
+            }
+
+            result = await upstream.StartConversationAsync(ToUpstream(credential.Credential!), body, cancellationToken);
+            if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
+            {
+                await account.ReportUnauthorizedAsync("The upstream refused a freshly renewed access token.");
+            }
+        }
+
+        if (result.IsSuccess)
+        {
+            return (new UpstreamTurn(result.Value!, slot, slot.AccountId), null);
+        }
+
+        var failure = result.Failure!;
+        if (failure.Kind is UpstreamFailureKind.RateLimited)
+        {
+            await account.ReportRateLimitedAsync(model.Id, failure.ClearsIn ?? poolOptions.CurrentValue.DefaultCooldown);
+        }
+
+        return (null, ToFailure(failure, bound));
+    }
+
+    private async Task<(AccountSlot? Slot, GatewayFailure? Refusal)> PickAsync(ModelDefinition model, IReadOnlySet<string> tried, CancellationToken cancellationToken)
+    {
+        var pick = await pool.PickAsync(model, tried, cancellationToken);
+        return pick.Slot is not null ? (pick.Slot, null)
+            : pick.Shortage is PoolShortage.AllCoolingDown ? (null, GatewayFailure.CoolingDown(model.Id, pick.RetryAt!.Value - time.GetUtcNow()))
+            : (null, GatewayFailure.NoAccount(model.Id));
+    }
+
+    /// <summary>A bound account cooling down for the model is refused here, without asking the upstream again.</summary>
+    private async Task<(AccountSlot? Slot, GatewayFailure? Refusal)> TakeBoundAsync(string accountId, ModelDefinition model, CancellationToken cancellationToken)
+    {
+        var snapshot = pool.TryGet(accountId, out var pooled) ? pooled : await grains.GetGrain<IAccountGrain>(accountId).GetSnapshotAsync();
+        var now = time.GetUtcNow();
+        if (snapshot?.CoolingUntil(model.Id, now) is { } until)
+        {
+            return (null, GatewayFailure.CoolingDown(model.Id, until - now));
+        }
+
+        return (await pool.TakeSlotAsync(accountId, cancellationToken), null);
+    }
+
+    private static UpstreamCredential ToUpstream(AccountCredential c) => new(c.AccountId, c.AccessToken, c.DeviceId, c.TeamAccountId, c.ProxyUrl);
+
+    private static GatewayFailure FromAccountError(CredentialResult result, bool bound) => result.Error switch
+    {
+        AccountError.UpstreamUnavailable => new(StatusCodes.Status502BadGateway, "upstream_unavailable", result.Message!),
+        _ when bound => new(StatusCodes.Status401Unauthorized, "upstream_token_invalid", result.Message!),
+        _ => new(StatusCodes.Status503ServiceUnavailable, "account_unusable", result.Message!),
+    };
+
+    private static GatewayFailure ToFailure(UpstreamFailure failure, bool boundToOneAccount) => failure.Kind switch
+    {
+        UpstreamFailureKind.RateLimited => new(StatusCodes.Status429TooManyRequests, failure.Code ?? "model_cap_exceeded", failure.Message, failure.ClearsIn),
+        UpstreamFailureKind.Unauthorized when boundToOneAccount => new(StatusCodes.Status401Unauthorized, "upstream_token_invalid", failure.Message),
+        UpstreamFailureKind.Unauthorized => new(StatusCodes.Status503ServiceUnavailable, "account_unusable", failure.Message),
+        UpstreamFailureKind.BadRequest => new(failure.StatusCode ?? StatusCodes.Status400BadRequest, failure.Code ?? "upstream_bad_request", failure.Message),
+        UpstreamFailureKind.NotFound => new(StatusCodes.Status404NotFound, failure.Code ?? "not_found", failure.Message),
+        _ => new(StatusCodes.Status502BadGateway, "upstream_error", failure.Message),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} could not start the turn ({Code}) on attempt {Attempt}; trying the next")]
+    private static partial void LogFailover(ILogger logger, string accountId, string code, int attempt);
+}

@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MirrorGate.Api.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MirrorGate.Api.Http;
+
+/// <summary>
+/// Reads a JSON object body with a size cap, so every API family can answer malformed or oversize
+/// input in its own error shape instead of the framework's.
+/// </summary>
+public sealed class JsonBodyReader(IOptionsMonitor<GatewayOptions> options)
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
+    public async Task<BodyRead> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var limit = options.CurrentValue.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return BodyRead.Fail(BodyProblem.TooLarge, $"The request body is larger than {limit} bytes.");
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return BodyRead.Fail(BodyProblem.TooLarge, $"The request body is larger than {limit} bytes.");
+            }
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            return BodyRead.Fail(BodyProblem.Malformed, "The request body is empty; send a JSON object.");
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(buffer.WrittenSpan, documentOptions: DocumentOptions);
+            return node is JsonObject body
+                ? BodyRead.Ok(body)
+                : BodyRead.Fail(BodyProblem.Malformed, "The request body must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            return BodyRead.Fail(BodyProblem.Malformed, $"The request body is not valid JSON: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>A parsed body, or what was wrong with it.</summary>
+public sealed record BodyRead(JsonObject? Body, BodyProblem Problem, string? Message)
+{
+    public static BodyRead Ok(JsonObject body) => new(body, BodyProblem.None, null);
+
+    public static BodyRead Fail(BodyProblem problem, string message) => new(null, problem, message);
+}
+
+public enum BodyProblem
+{
+    None,
+    Malformed,
+    TooLarge,
+}

@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MirrorGate.Api.Http;
+using MirrorGate.Grains.Models;
+
+namespace MirrorGate.Api.OpenAi;
+
+/// <summary>
+/// A validated <c>POST /v1/chat/completions</c> body: OpenAI's fields plus chatgpt-gateway's
+/// <c>conversation_id</c>, <c>parent_message_id</c> and <c>hatd</c>.
+/// </summary>
+public sealed record ChatCompletionRequest(
+    ModelDefinition Model,
+    IReadOnlyList<ChatMessage> Messages,
+    bool Stream,
+    bool IncludeUsage,
+    string? ConversationId,
+    string? ParentMessageId,
+    bool? Hatd)
+{
+    private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool", "function"];
+
+    /// <summary>Parses and validates; on failure returns the OpenAI error to answer with.</summary>
+    public static (ChatCompletionRequest? Request, IResult? Error) Parse(JsonObject body, ModelCatalog models)
+    {
+        if (!JsonFields.TryString(body, "model", required: true, out var modelId, out var error))
+        {
+            return Fail(error, "model");
+        }
+
+        if (!models.TryGet(modelId!, out var model))
+        {
+            return (null, OpenAiErrors.Result(StatusCodes.Status404NotFound, $"The model `{modelId}` does not exist or you do not have access to it.", "model_not_found", "model"));
+        }
+
+        if (!body.TryGetPropertyValue("messages", out var messagesNode) || messagesNode is null)
+        {
+            return Fail("Missing required parameter: 'messages'.", "messages");
+        }
+
+        if (messagesNode is not JsonArray array || array.Count == 0)
+        {
+            return Fail(messagesNode is JsonArray ? "Invalid 'messages': empty array. Expected an array with minimum length 1." : $"Invalid type for 'messages': expected an array, but got {JsonFields.Describe(messagesNode)}.", "messages");
+        }
+
+        var messages = new List<ChatMessage>(array.Count);
+        for (var i = 0; i < array.Count; i++)
+        {
+            var (message, messageError) = ParseMessage(array[i], i);
+            if (message is null)
+            {
+                return Fail(messageError!, $"messages[{i}]");
+            }
+
+            messages.Add(message);
+        }
+
+        if (!JsonFields.TryBool(body, "stream", out var stream, out error)
+            || !JsonFields.TryString(body, "conversation_id", required: false, out var conversationId, out error)
+            || !JsonFields.TryString(body, "parent_message_id", required: false, out var parentMessageId, out error)
+            || !JsonFields.TryBool(body, "hatd", out var hatd, out error))
+        {
+            return Fail(error!, null);
+        }
+
+        var includeUsage = false;
+        if (body.TryGetPropertyValue("stream_options", out var options) && options is not null)
+        {
+            if (options is not JsonObject optionsObject || !JsonFields.TryBool(optionsObject, "include_usage", out var usage, out _))
+            {
+                return Fail($"Invalid 'stream_options': expected an object with a boolean 'include_usage'.", "stream_options");
+            }
+
+            includeUsage = usage ?? false;
+        }
+
+        return (new ChatCompletionRequest(model, messages, stream ?? false, includeUsage, conversationId is { Length: > 0 } ? conversationId : null, parentMessageId is { Length: > 0 } ? parentMessageId : null, hatd), null);
+    }
+
+    private static (ChatMessage? Message, string? Error) ParseMessage(JsonNode? node, int index)
+    {
+        if (node is not JsonObject message)
+        {
+            return (null, $"Invalid type for 'messages[{index}]': expected an object, but got {JsonFields.Describe(node)}.");
+        }
+
+        if (!JsonFields.TryString(message, "role", required: true, out var role, out var error))
+        {
+            return (null, error.Replace("'role'", $"'messages[{index}].role'", StringComparison.Ordinal));
+        }
+
+        if (!Roles.Contains(role!))
+        {
+            return (null, $"Invalid value for 'messages[{index}].role': '{role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.");
+        }
+
+        message.TryGetPropertyValue("content", out var content);
+        var (text, contentError) = ContentText(content, index);
+        return text is null ? (null, contentError) : (new ChatMessage(role!, text), null);
+    }
+
+    /// <summary>Plain text of a message's content: a string, an array of text parts, or null (an assistant tool call).</summary>
+    private static (string? Text, string? Error) ContentText(JsonNode? content, int index)
+    {
+        switch (content?.GetValueKind())
+        {
+            case null or JsonValueKind.Null:
+                return (string.Empty, null);
+            case JsonValueKind.String:
+                return (content.GetValue<string>(), null);
+            case JsonValueKind.Array:
+                var text = new StringBuilder();
+                foreach (var part in content.AsArray())
+                {
+                    if (part is not JsonObject partObject || !JsonFields.TryString(partObject, "type", required: true, out var type, out _))
+                    {
+                        return (null, $"Invalid content part in 'messages[{index}].content': each part must be an object with a 'type'.");
+                    }
+
+                    if (type is not ("text" or "input_text"))
+                    {
+                        return (null, $"Content parts of type '{type}' in 'messages[{index}].content' are not supported yet; send text parts.");
+                    }
+
+                    if (!JsonFields.TryString(partObject, "text", required: true, out var partText, out _))
+                    {
+                        return (null, $"Invalid content part in 'messages[{index}].content': a text part needs a string 'text'.");
+                    }
+
+                    text.Append(text.Length > 0 ? "\n" : string.Empty).Append(partText);
+                }
+
+                return (text.ToString(), null);
+            default:
+                return (null, $"Invalid type for 'messages[{index}].content': expected a string or an array of content parts, but got {JsonFields.Describe(content)}.");
+        }
+    }
+
+    private static (ChatCompletionRequest?, IResult?) Fail(string message, string? param) =>
+        (null, OpenAiErrors.Result(StatusCodes.Status400BadRequest, message, "invalid_request_error", param));
+}

@@ -1,0 +1,154 @@
+using System.Text;
+using MirrorGate.Api.Auth;
+using MirrorGate.Api.Chat;
+using MirrorGate.Api.Hosting;
+using MirrorGate.Api.Http;
+using MirrorGate.Grains.Models;
+using MirrorGate.Silo.Upstream.ChatGpt;
+using Microsoft.Extensions.Options;
+
+namespace MirrorGate.Api.OpenAi;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: validate, admit and dispatch the turn, then translate the
+/// upstream's answer into OpenAI's shape, streamed or whole. Until the first byte is written every
+/// failure is an ordinary error response; after it, a failure ends the stream with an error event
+/// and an aborted connection, never with a clean <c>[DONE]</c>.
+/// </summary>
+public sealed partial class ChatCompletionsHandler(
+    JsonBodyReader reader,
+    ModelCatalog models,
+    ChatTurns turns,
+    ChatGptRequestBuilder builder,
+    IOptionsMonitor<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<ChatCompletionsHandler> logger)
+{
+    public async Task<IResult?> HandleAsync(HttpContext context, Caller caller)
+    {
+        var cancellationToken = context.RequestAborted;
+        var read = await reader.ReadObjectAsync(context.Request, cancellationToken);
+        if (read.Body is null)
+        {
+            return read.Problem is BodyProblem.TooLarge
+                ? OpenAiErrors.Result(StatusCodes.Status413PayloadTooLarge, read.Message!, "request_too_large")
+                : OpenAiErrors.Result(StatusCodes.Status400BadRequest, read.Message!, "invalid_json");
+        }
+
+        var (request, error) = ChatCompletionRequest.Parse(read.Body, models);
+        if (request is null)
+        {
+            return error;
+        }
+
+        var settings = options.CurrentValue;
+        var temporary = request.Hatd ?? settings.ApiHatd;
+        var start = await turns.StartAsync(caller, request.Model, request.ConversationId, temporary, continued => builder.Build(request, continued, temporary), cancellationToken);
+        if (start.Turn is null)
+        {
+            LogTurnRefused(logger, caller.LogId, request.Model.Id, start.Failure!.Code);
+            return OpenAiErrors.From(start.Failure);
+        }
+
+        await using var turn = start.Turn;
+        var id = ChatCompletionIds.New();
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var promptTokens = TokenEstimator.CountPrompt(request.Messages);
+        if (request.Stream && settings.StreamMode)
+        {
+            await StreamAsync(context, turn, request, id, created, promptTokens, temporary);
+            return null;
+        }
+
+        return await CompleteAsync(context, turn, request, id, created, promptTokens, temporary);
+    }
+
+    private async Task StreamAsync(HttpContext context, ActiveTurn turn, ChatCompletionRequest request, string id, long created, int promptTokens, bool temporary)
+    {
+        var cancellationToken = context.RequestAborted;
+        using var writer = new ChatCompletionStreamWriter(context.Response, id, created, request.Model.Id);
+        await writer.StartAsync(cancellationToken);
+        var completionTokens = 0;
+        var finishReason = "stop";
+        try
+        {
+            await foreach (var upstreamEvent in turn.Stream.ReadEventsAsync(cancellationToken))
+            {
+                turn.Observe(upstreamEvent);
+                switch (upstreamEvent)
+                {
+                    case AssistantTextDelta delta:
+                        completionTokens += TokenEstimator.Count(delta.Text);
+                        await writer.WriteContentAsync(delta.Text, cancellationToken);
+                        break;
+                    case AssistantTurnFinished finished:
+                        finishReason = FinishReason(finished.FinishType);
+                        break;
+                }
+            }
+        }
+        catch (UpstreamStreamBrokenException ex)
+        {
+            LogStreamBroken(logger, caller: turn.AccountId ?? "direct", ex.Message);
+            await writer.WriteErrorAsync("The upstream answer broke off before it was complete: " + ex.Message, "upstream_stream_broken", CancellationToken.None);
+            context.Abort();
+            return;
+        }
+
+        await turn.SucceedAsync();
+        await writer.WriteFinishAsync(finishReason, temporary ? null : turn.ConversationId, temporary ? null : turn.AssistantMessageId, cancellationToken);
+        if (request.IncludeUsage)
+        {
+            await writer.WriteUsageAsync(promptTokens, completionTokens, cancellationToken);
+        }
+
+        await writer.WriteDoneAsync(cancellationToken);
+    }
+
+    private async Task<IResult?> CompleteAsync(HttpContext context, ActiveTurn turn, ChatCompletionRequest request, string id, long created, int promptTokens, bool temporary)
+    {
+        var cancellationToken = context.RequestAborted;
+        var content = new StringBuilder();
+        var finishReason = "stop";
+        try
+        {
+            await foreach (var upstreamEvent in turn.Stream.ReadEventsAsync(cancellationToken))
+            {
+                turn.Observe(upstreamEvent);
+                switch (upstreamEvent)
+                {
+                    case AssistantTextDelta delta:
+                        content.Append(delta.Text);
+                        break;
+                    case AssistantTurnFinished finished:
+                        finishReason = FinishReason(finished.FinishType);
+                        break;
+                }
+            }
+        }
+        catch (UpstreamStreamBrokenException ex)
+        {
+            LogStreamBroken(logger, caller: turn.AccountId ?? "direct", ex.Message);
+            return OpenAiErrors.Result(StatusCodes.Status502BadGateway, "The upstream answer broke off before it was complete: " + ex.Message, "upstream_stream_broken");
+        }
+
+        await turn.SucceedAsync();
+        var text = content.ToString();
+        await ChatCompletionJson.WriteAsync(context.Response, id, created, request.Model.Id, text, finishReason, promptTokens, TokenEstimator.Count(text),
+            temporary ? null : turn.ConversationId, temporary ? null : turn.AssistantMessageId, cancellationToken);
+        return null;
+    }
+
+    /// <summary>ChatGPT's <c>finish_details.type</c> in OpenAI's words.</summary>
+    private static string FinishReason(string finishType) => finishType switch
+    {
+        "max_tokens" => "length",
+        _ => "stop",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Chat turn for {Caller} on model {Model} refused: {Code}")]
+    private static partial void LogTurnRefused(ILogger logger, string caller, string model, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream stream of account {Caller} broke mid-answer: {Reason}")]
+    private static partial void LogStreamBroken(ILogger logger, string caller, string reason);
+}

@@ -1,0 +1,48 @@
+using MirrorGate.Api.Auth;
+using MirrorGate.Api.Hosting;
+using MirrorGate.Grains.Models;
+using Microsoft.Extensions.Options;
+
+namespace MirrorGate.Api.OpenAi;
+
+/// <summary>
+/// Maps the OpenAI-compatible API under <c>/v1</c> (or <c>/{MIRROR_API_PREFIX}/v1</c>). Every route
+/// resolves the bearer first; a refused bearer is answered in OpenAI's error shape.
+/// </summary>
+public static class OpenAiApi
+{
+    /// <summary>Created time reported for every model, as Aurora reports it.</summary>
+    private const long ModelCreated = 1685474247;
+
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder routes)
+    {
+        var settings = routes.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var prefix = string.IsNullOrEmpty(settings.MirrorApiPrefix) ? "/v1" : $"/{settings.MirrorApiPrefix}/v1";
+        var api = routes.MapGroup(prefix).AddEndpointFilter(async (context, next) =>
+        {
+            if (!context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<GatewayOptions>>().CurrentValue.EnableMirrorApi)
+            {
+                return OpenAiErrors.Result(StatusCodes.Status403Forbidden, "The mirror API is turned off on this gateway (ENABLE_MIRROR_API=false).", "mirror_api_disabled");
+            }
+
+            var resolution = await context.HttpContext.RequestServices.GetRequiredService<BearerResolver>().ResolveAsync(context.HttpContext.Request);
+            if (resolution.Caller is null)
+            {
+                return OpenAiErrors.Result(resolution.Status, resolution.Error!, resolution.Code);
+            }
+
+            context.HttpContext.Items[typeof(Caller)] = resolution.Caller;
+            return await next(context);
+        });
+
+        api.MapPost("/chat/completions", async (HttpContext context, ChatCompletionsHandler handler) =>
+            await handler.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!) ?? Results.Empty);
+
+        api.MapGet("/models", (ModelCatalog models) => Results.Json(new
+        {
+            @object = "list",
+            data = models.All.Select(m => new { id = m.Id, @object = "model", created = ModelCreated, owned_by = "openai" }),
+        }));
+        return routes;
+    }
+}

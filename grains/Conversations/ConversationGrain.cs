@@ -1,0 +1,27 @@
+using MirrorGate.GrainInterfaces.Conversations;
+using MirrorGate.Silo.Runtime;
+using MirrorGate.Silo.Storage;
+
+namespace MirrorGate.Grains.Conversations;
+
+public sealed record ConversationState
+{
+    public ConversationRecord? Record { get; init; }
+}
+
+/// <summary>Owner account, starting user and last assistant message of one upstream conversation.</summary>
+[GrainType("conversation")]
+public sealed class ConversationGrain([PersistentState("conversation")] IPersistentState<ConversationState> state, TimeProvider time) : Grain, IConversationGrain
+{
+    public async Task RecordTurnAsync(ConversationTurn turn)
+    {
+        var now = time.GetUtcNow();
+        var record = state.State.Record is { } existing
+            ? existing with { LastAssistantMessageId = turn.AssistantMessageId ?? existing.LastAssistantMessageId, UpdatedAt = now }
+            : new ConversationRecord(turn.AccountId, turn.UserName, turn.Private, turn.AssistantMessageId, now, now);
+        state.State = new ConversationState { Record = record };
+        await state.WriteStateAsync();
+    }
+
+    public Task<ConversationRecord?> GetAsync() => Task.FromResult(state.State.Record);
+}
