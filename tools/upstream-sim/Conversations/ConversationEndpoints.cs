@@ -19,6 +19,8 @@ internal sealed class ConversationEndpoints(
     SimulatorOptions options,
     ILogger<ConversationEndpoints> logger)
 {
+    private static readonly TimeSpan DropDrainTime = TimeSpan.FromMilliseconds(150);
+
     public static void Map(IEndpointRouteBuilder app)
     {
         foreach (var (prefix, anonymous) in new[] { ("/backend-api", false), ("/backend-anon", true) })
@@ -102,6 +104,10 @@ internal sealed class ConversationEndpoints(
                 : await FullMessageStreamWriter.WriteAsync(sse, plan, settings, cancellationToken);
             if (!completed)
             {
+                // FlushAsync only hands the bytes to Kestrel's transport pipe; aborting at once can discard them
+                // (the client then sees a reset before any event). Give the send loop a moment, on the real
+                // clock on purpose: a test's fake TimeProvider must not be able to stall this.
+                await Task.Delay(DropDrainTime, CancellationToken.None);
                 SimLog.StreamDropped(logger, plan.ConversationId, dropAfter ?? 0);
                 context.Abort();
             }
