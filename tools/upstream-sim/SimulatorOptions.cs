@@ -11,7 +11,8 @@ public sealed class SimulatorOptions
     /// <summary>Each successful <c>/api/auth/session</c> consumes the session cookie (research §1.3).</summary>
     public bool RotateSessionTokens { get; set; } = true;
 
-    /// <summary>Sentinel answers ask for proof of work and the conversation POST checks it.</summary>
+    /// <summary>Sentinel answers ask for proof of work and the conversation POST checks it. A sentinel token
+    /// keeps the requirement (and hash) it was issued with, so a handshake in flight is not broken by a change.</summary>
     public bool RequireProofOfWork { get; set; } = true;
 
     /// <summary>Difficulty issued with every seed; shorter or smaller is harder.</summary>
@@ -32,7 +33,7 @@ public sealed class SimulatorOptions
     /// <summary>Lifetime of access tokens of accounts that were added without their own.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromDays(10);
 
-    /// <summary>Lifetime of chat-requirements (and prepare) tokens; <c>expire_after</c> 540 in captures.</summary>
+    /// <summary>Lifetime of chat-requirements tokens and of prepare tokens; <c>expire_after</c> 540 in captures.</summary>
     public TimeSpan SentinelTokenLifetime { get; set; } = TimeSpan.FromSeconds(540);
 
     /// <summary>Lifetime of conduit tokens (≈60 s in the HAR capture).</summary>

@@ -121,4 +121,34 @@ public sealed class SimulatorAccountTests
         Assert.NotEqual(refresh, again.RefreshToken);
         Assert.Throws<KeyNotFoundException>(() => sim.GetAccount("nobody@example.com"));
     }
+
+    [Fact]
+    public async Task The_control_endpoints_add_accounts_queue_faults_and_report_calls()
+    {
+        await using var sim = await UpstreamSimulator.StartAsync();
+        using var client = new SimTestClient(sim);
+
+        using var added = await client.SendAsync(HttpMethod.Post, "/_sim/accounts", body: new JsonObject { ["email"] = Email, ["plan"] = "team" });
+        var account = await SimTestClient.JsonAsync(added);
+        var bearer = account["access_token"]!.GetValue<string>();
+        Assert.Equal(sim.GetAccount(Email).AccessToken, bearer);
+        Assert.Equal("team", sim.GetAccount(Email).Plan);
+
+        using var queued = await client.SendAsync(HttpMethod.Post, "/_sim/faults", body: new JsonObject
+        {
+            ["email"] = Email, ["kind"] = "RateLimited", ["clears_in_seconds"] = 30, ["times"] = 1,
+        });
+        Assert.Equal(204, (int)queued.StatusCode);
+        using var unknown = await client.SendAsync(HttpMethod.Post, "/_sim/faults", body: new JsonObject { ["email"] = "nobody@example.com", ["kind"] = "ServerError" });
+        Assert.Equal(404, (int)unknown.StatusCode);
+
+        var sentinel = await client.LegacyHandshakeAsync(bearer);
+        using var limited = await client.PostConversationAsync(bearer, SimTestClient.Body("x"), sentinel, newest: false);
+        Assert.Equal(429, (int)limited.StatusCode);
+
+        var calls = await SimTestClient.JsonAsync(await client.SendAsync(HttpMethod.Get, "/_sim/calls"));
+        Assert.Contains(calls["calls"]!.AsArray(), c =>
+            c!["endpoint"]!.GetValue<string>() == SimEndpoints.Conversation && c["email"]?.GetValue<string>() == Email && c["count"]!.GetValue<int>() == 1);
+        Assert.Equal(204, (int)(await client.SendAsync(HttpMethod.Delete, $"/_sim/faults/{Email}")).StatusCode);
+    }
 }

@@ -206,7 +206,10 @@ public sealed class SimulatorSentinelTests
         using var noDevice = await client.SendAsync(HttpMethod.Get, $"{SimTestClient.Anon}/models");
         Assert.Equal(401, (int)noDevice.StatusCode);
 
+        var heldOver = await client.NewestHandshakeAsync(null, SimTestClient.Anon, device);
         sim.Options.AllowAnonymous = false;
+        using var shut = await client.PostConversationAsync(null, SimTestClient.Body("anon"), heldOver, newest: true, SimTestClient.Anon, device);
+        Assert.Equal(403, (int)shut.StatusCode);
         using var forced = await client.SendAsync(HttpMethod.Post, $"{SimTestClient.Anon}/sentinel/chat-requirements", null,
             new JsonObject { ["p"] = TestPowSolver.RequirementsToken(newest: false) }, [("Oai-Device-Id", device)]);
         var body = await SimTestClient.JsonAsync(forced);

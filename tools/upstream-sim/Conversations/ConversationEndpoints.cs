@@ -74,7 +74,10 @@ internal sealed class ConversationEndpoints(
     /// <summary>The sentinel token and proof, and on the newest flow the conduit token.</summary>
     private IResult? Admit(HttpContext context, Caller caller, bool newest, string endpoint)
     {
-        var reason = SentinelCheck.Verify(context.Request, caller, sentinels);
+        // Switching anonymous chat off also stops devices that still hold a sentinel token from before.
+        var reason = caller.Account is null && !options.AllowAnonymous
+            ? "Unusual activity has been detected from your device. Try again later."
+            : SentinelCheck.Verify(context.Request, caller, sentinels);
         if (reason is null && newest && !conduits.IsValid(context.Request.Headers[ConduitEndpoint.Header].ToString(), caller.OwnerKey))
         {
             reason = "Invalid conduit token";

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using MirrorGate.UpstreamSim.Auth;
+using MirrorGate.UpstreamSim.Http;
 using MirrorGate.UpstreamSim.Models;
 
 namespace MirrorGate.UpstreamSim.Conversations;
@@ -32,7 +33,7 @@ internal sealed class ConversationStore(SimulatorOptions options)
             // parent in an existing chat falls back to the newest node (the docs do not make it an error).
             var parent = isNew ? tree.SystemId : tree.Contains(request.ParentMessageId) ? request.ParentMessageId : tree.CurrentNode;
             var path = tree.PathTo(parent);
-            var created = Math.Round(now.ToUnixTimeMilliseconds() / 1000.0, 3);
+            var created = SimJson.UnixSeconds(now);
             var nodes = new List<(string ParentId, StoredMessage Message)>();
             foreach (var message in request.Messages)
             {

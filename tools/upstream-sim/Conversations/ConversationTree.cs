@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MirrorGate.UpstreamSim.Http;
 
 namespace MirrorGate.UpstreamSim.Conversations;
 
@@ -22,7 +23,7 @@ internal sealed class ConversationTree
             "system",
             "",
             StoredMessage.TextContent(""),
-            Math.Round(now.ToUnixTimeMilliseconds() / 1000.0, 3),
+            SimJson.UnixSeconds(now),
             "finished_successfully",
             true,
             0.0,

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MirrorGate.UpstreamSim.Http;
 
 namespace MirrorGate.UpstreamSim.Conversations;
 
@@ -24,8 +25,8 @@ internal static class MappingJson
         return new JsonObject
         {
             ["title"] = tree.Title,
-            ["create_time"] = Math.Round(tree.CreateTime.ToUnixTimeMilliseconds() / 1000.0, 3),
-            ["update_time"] = Math.Round(tree.UpdateTime.ToUnixTimeMilliseconds() / 1000.0, 3),
+            ["create_time"] = SimJson.UnixSeconds(tree.CreateTime),
+            ["update_time"] = SimJson.UnixSeconds(tree.UpdateTime),
             ["mapping"] = mapping,
             ["moderation_results"] = new JsonArray(),
             ["current_node"] = tree.CurrentNode,
