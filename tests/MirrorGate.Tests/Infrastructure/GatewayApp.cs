@@ -1,0 +1,141 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.Grains.Pool;
+using MirrorGate.UpstreamSim;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace MirrorGate.Tests.Infrastructure;
+
+/// <summary>
+/// One gateway (the real <c>Program</c>, in memory through WebApplicationFactory) in front of its own
+/// upstream simulator on a loopback port, with its own data folder. Each test starts its own, so
+/// pools, limits and call counts never leak between tests.
+/// </summary>
+public sealed class GatewayApp : IAsyncDisposable
+{
+    public const string ServiceKey = "test-service-key";
+    public const string AdminPassword = "test-admin-password";
+
+    private readonly TempDirectory _data;
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private GatewayApp(UpstreamSimulator simulator, TempDirectory data, WebApplicationFactory<Program> factory)
+    {
+        Simulator = simulator;
+        _data = data;
+        _factory = factory;
+    }
+
+    public UpstreamSimulator Simulator { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public AccountPool Pool => Services.GetRequiredService<AccountPool>();
+
+    /// <param name="settings">Configuration overrides, e.g. <c>["ChatGpt:Flow"] = "Legacy"</c> or the seeds' env names.</param>
+    /// <param name="time">A clock for the gateway (the simulator keeps real time).</param>
+    public static async Task<GatewayApp> StartAsync(IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null)
+    {
+        var simulator = await UpstreamSimulator.StartAsync(simulatorOptions);
+        var data = new TempDirectory();
+        var all = new Dictionary<string, string?>
+        {
+            ["Silo:DataDirectory"] = data.Path,
+            ["Secrets:Key"] = Convert.ToBase64String(new byte[32]),
+            ["ChatGpt:BackendBaseUrl"] = simulator.BaseUrl.ToString(),
+            ["ChatGpt:AuthBaseUrl"] = simulator.BaseUrl.ToString(),
+            ["Gateway:ServiceKey"] = ServiceKey,
+            ["Gateway:AdminPassword"] = AdminPassword,
+            ["Serilog:MinimumLevel"] = Environment.GetEnvironmentVariable("MIRRORGATE_TEST_LOGS") is null ? "Fatal" : "Debug",
+        };
+        if (Environment.GetEnvironmentVariable("MIRRORGATE_TEST_LOGS") is not null)
+        {
+            all["Serilog:WriteTo:0:Name"] = "Console";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            foreach (var (key, value) in all)
+            {
+                host.UseSetting(key, value);
+            }
+
+            if (time is not null)
+            {
+                host.ConfigureServices(services => services.AddSingleton(time));
+            }
+        });
+        var app = new GatewayApp(simulator, data, factory);
+        using var warmUp = app.CreateClient();
+        (await warmUp.GetAsync("/ping")).EnsureSuccessStatusCode();
+        return app;
+    }
+
+    /// <summary>An HTTP client to the gateway; <paramref name="bearer"/> goes into <c>Authorization: Bearer</c>.</summary>
+    public HttpClient CreateClient(string? bearer = null)
+    {
+        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
+    /// <summary>The official OpenAI .NET client, talking to this gateway.</summary>
+    public ChatClient OpenAiChat(string model, string apiKey = ServiceKey, string prefix = "/v1") =>
+        new(model, new ApiKeyCredential(apiKey), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(_factory.Server.BaseAddress, prefix),
+            Transport = new HttpClientPipelineTransport(CreateClient()),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        });
+
+    /// <summary>Adds an account to the simulator and imports it into the gateway's pool through the admin API.</summary>
+    public async Task<SimAccount> AddPooledAccountAsync(string email, string plan = "plus", string? teamAccountId = null)
+    {
+        var account = Simulator.AddAccount(email, plan, teamAccountId: teamAccountId);
+        using var admin = CreateClient(AdminPassword);
+        var response = await admin.PostAsJsonAsync("/api/get-user-info", new { chatgpt_token = account.RefreshToken });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"importing {email} failed: {(int)response.StatusCode} {body}");
+        return account;
+    }
+
+    public async Task<AccountSnapshot> SnapshotAsync(string email) =>
+        await Grains.GetGrain<IAccountGrain>(AccountIds.ForEmail(email)).GetSnapshotAsync()
+        ?? throw new InvalidOperationException($"{email} is not registered");
+
+    /// <summary>Gets a mirror token for a user on one account through <c>/api/get-mirror-token</c>.</summary>
+    public async Task<string> MirrorTokenAsync(string userName, string email, object? limits = null, bool isolatedSession = true)
+    {
+        using var admin = CreateClient(AdminPassword);
+        var response = await admin.PostAsJsonAsync("/api/get-mirror-token", new { user_name = userName, isolated_session = isolatedSession, limits = limits ?? Array.Empty<object>(), chatgpt_list = new[] { email } });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"get-mirror-token failed: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)![0]!["mirror_token"]!.GetValue<string>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await Simulator.DisposeAsync();
+        _data.Dispose();
+    }
+}
