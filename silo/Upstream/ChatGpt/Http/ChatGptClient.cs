@@ -28,13 +28,13 @@ internal sealed class ChatGptClient : IChatGptClient
     public async Task<UpstreamResult<RefreshedTokens>> RefreshAsync(string refreshToken, string? proxyUrl, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(refreshToken);
-        var body = JsonBody.Write((_options, refreshToken), static (writer, state) =>
+        var body = JsonBody.Write((Options: _options, RefreshToken: refreshToken), static (writer, state) =>
         {
             writer.WriteStartObject();
-            writer.WriteString("client_id", state._options.OAuthClientId);
+            writer.WriteString("client_id", state.Options.OAuthClientId);
             writer.WriteString("grant_type", "refresh_token");
-            writer.WriteString("redirect_uri", state._options.OAuthRedirectUri);
-            writer.WriteString("refresh_token", state.refreshToken);
+            writer.WriteString("redirect_uri", state.Options.OAuthRedirectUri);
+            writer.WriteString("refresh_token", state.RefreshToken);
             writer.WriteEndObject();
         });
         var now = _caller.TimeProvider.GetUtcNow();

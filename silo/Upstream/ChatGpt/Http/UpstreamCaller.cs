@@ -69,12 +69,14 @@ internal sealed class UpstreamCaller(IUpstreamHttpClients clients, ChatGptOption
             using var timeout = new CancellationTokenSource(options.RequestTimeout, timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             var sent = await SendAsync(request, proxyUrl, logId, started, linked.Token, cancellationToken);
-            if (sent.IsSuccess && sent.Value.Content.Headers.ContentType is { MediaType: "application/json" })
+            // The 2024 backend could answer {"wss_url",…} instead of SSE (research §3.3, force_use_sse), and a
+            // challenge page may come with a 200; neither is a stream, and nothing has reached the caller yet.
+            if (sent.IsSuccess && sent.Value.Content.Headers.ContentType?.MediaType is "application/json" or "text/html")
             {
-                // The 2024 backend could answer with {"wss_url",…} instead of SSE (research §3.3, force_use_sse).
+                var mediaType = sent.Value.Content.Headers.ContentType!.MediaType;
                 sent.Value.Dispose();
                 return UpstreamResult<HttpResponseMessage>.Fail(new UpstreamFailure(
-                    UpstreamFailureKind.Protocol, (int)sent.Value.StatusCode, "The upstream answered JSON instead of an event stream."));
+                    UpstreamFailureKind.Protocol, (int)sent.Value.StatusCode, $"The upstream answered {mediaType} instead of an event stream."));
             }
 
             return sent;
