@@ -113,6 +113,18 @@ public sealed class ChatGptClientFailureTests
     }
 
     [Fact]
+    public async Task A_silent_upstream_times_out_after_the_request_timeout()
+    {
+        var harness = new ClientHarness(ChatGptClientConversationTests.NewestUpstream, o => o.RequestTimeout = TimeSpan.FromMilliseconds(100));
+        harness.Handler.Delay = ct => Task.Delay(Timeout.Infinite, ct);
+
+        var result = await Start(harness);
+
+        Assert.Equal(UpstreamFailureKind.Network, result.Failure!.Kind);
+        Assert.Contains("0.1 s", result.Failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unparseable_success_body_is_a_protocol_failure()
     {
         var harness = new ClientHarness(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>login</html>") });
@@ -138,11 +150,13 @@ public sealed class ChatGptClientFailureTests
         Assert.Single(harness.Handler.Requests);
     }
 
-    [Fact]
-    public async Task A_json_answer_instead_of_an_event_stream_is_a_protocol_failure()
+    [Theory]
+    [InlineData("application/json", """{"wss_url":"wss://x","conversation_id":"c"}""")]
+    [InlineData("text/html", "<html>Just a moment</html>")]
+    public async Task A_conversation_answer_that_is_not_an_event_stream_is_a_protocol_failure(string mediaType, string body)
     {
         var harness = new ClientHarness(r => r.Path.EndsWith("/f/conversation", StringComparison.Ordinal)
-            ? StubHttpHandler.Json(HttpStatusCode.OK, """{"wss_url":"wss://x","conversation_id":"c"}""")
+            ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, System.Text.Encoding.UTF8, mediaType) }
             : ChatGptClientConversationTests.NewestUpstream(r));
 
         var result = await Start(harness);

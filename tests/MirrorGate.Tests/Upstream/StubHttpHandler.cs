@@ -8,6 +8,9 @@ internal sealed class StubHttpHandler(Func<RecordedRequest, HttpResponseMessage>
 {
     public List<RecordedRequest> Requests { get; } = [];
 
+    /// <summary>Awaited before answering, with the request's cancellation token (to simulate a silent upstream).</summary>
+    public Func<CancellationToken, Task>? Delay { get; set; }
+
     public static HttpResponseMessage Json(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
@@ -23,6 +26,11 @@ internal sealed class StubHttpHandler(Func<RecordedRequest, HttpResponseMessage>
             .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var recorded = new RecordedRequest(request.Method, request.RequestUri!, headers, body);
         Requests.Add(recorded);
+        if (Delay is not null)
+        {
+            await Delay(cancellationToken);
+        }
+
         var response = respond(recorded);
         response.RequestMessage = request;
         return response;
