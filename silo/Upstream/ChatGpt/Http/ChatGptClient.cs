@@ -86,7 +86,7 @@ internal sealed class ChatGptClient : IChatGptClient
     private static UpstreamFailure RefreshFailure(UpstreamFailure failure) =>
         failure.StatusCode is >= 400 and < 500 and not 429
         && failure.Kind != UpstreamFailureKind.Unauthorized
-        && failure.Code != UpstreamFailureMapper.CloudflareChallenge
+        && failure.Code != ErrorBody.CloudflareChallenge
             ? failure with { Kind = UpstreamFailureKind.Unauthorized }
             : failure;
 }

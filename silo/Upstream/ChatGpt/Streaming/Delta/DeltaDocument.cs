@@ -48,13 +48,13 @@ internal sealed class DeltaDocument
                 Root = DeltaNode.From(value);
                 break;
             case "append":
-                Root = Append(Root, value);
+                Root = DeltaEdits.Append(Root, value);
                 break;
             case "remove":
                 Root = null;
                 break;
             case "truncate":
-                Truncate(Root, value);
+                DeltaEdits.Truncate(Root, value);
                 break;
             case "patch":
                 ApplyList([], value);
@@ -73,10 +73,10 @@ internal sealed class DeltaDocument
                 obj.Properties.Remove(key);
                 break;
             case "append":
-                obj.Properties[key] = Append(obj.Get(key), value);
+                obj.Properties[key] = DeltaEdits.Append(obj.Get(key), value);
                 break;
             case "truncate":
-                Truncate(obj.Get(key), value);
+                DeltaEdits.Truncate(obj.Get(key), value);
                 break;
             case "patch":
                 ApplyList(path, value);
@@ -102,10 +102,10 @@ internal sealed class DeltaDocument
                 items.RemoveAt(index);
                 break;
             case "append" when index < items.Count:
-                items[index] = Append(items[index], value);
+                items[index] = DeltaEdits.Append(items[index], value);
                 break;
             case "truncate" when index < items.Count:
-                Truncate(items[index], value);
+                DeltaEdits.Truncate(items[index], value);
                 break;
             case "patch" when index < items.Count:
                 ApplyList(path, value);
@@ -169,53 +169,5 @@ internal sealed class DeltaDocument
         }
 
         return node;
-    }
-
-    private static DeltaNode? Append(DeltaNode? existing, JsonElement value)
-    {
-        switch (existing)
-        {
-            case DeltaText text:
-                text.Append(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
-                return text;
-            case DeltaArray array when value.ValueKind == JsonValueKind.Array:
-                foreach (var item in value.EnumerateArray())
-                {
-                    array.Items.Add(DeltaNode.From(item));
-                }
-
-                return array;
-            case DeltaArray array:
-                array.Items.Add(DeltaNode.From(value));
-                return array;
-            case DeltaObject obj when value.ValueKind == JsonValueKind.Object:
-                // Merge, so "/message/metadata" + {"finish_details":…} keeps the other metadata. Uncertain
-                // (research §3.8): C2A-idx replaces the object instead; merging loses nothing either way.
-                foreach (var property in value.EnumerateObject())
-                {
-                    obj.Properties[property.Name] = DeltaNode.From(property.Value);
-                }
-
-                return obj;
-            default:
-                return DeltaNode.From(value);
-        }
-    }
-
-    private static void Truncate(DeltaNode? node, JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var length) || length < 0)
-        {
-            return;
-        }
-
-        if (node is DeltaText text)
-        {
-            text.Truncate(length);
-        }
-        else if (node is DeltaArray array && length < array.Items.Count)
-        {
-            array.Items.RemoveRange(length, array.Items.Count - length);
-        }
     }
 }
