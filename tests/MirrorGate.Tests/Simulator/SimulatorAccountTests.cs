@@ -13,7 +13,7 @@ public sealed class SimulatorAccountTests
     {
         await using var sim = await UpstreamSimulator.StartAsync();
         using var client = new SimTestClient(sim);
-        var team = Guid.NewGuid().ToString();
+        var team = "ws-1"; // real ids are UUIDs; a short one must not break the body either
         var account = sim.AddAccount(Email, plan: "plus", teamAccountId: team);
 
         using var response = await client.SendAsync(HttpMethod.Get, "/backend-api/accounts/check/v4-2023-04-27", account.AccessToken);

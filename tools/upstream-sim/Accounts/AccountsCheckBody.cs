@@ -26,6 +26,7 @@ internal static class AccountsCheckBody
     private static JsonObject Entry(SimAccount account, string accountId, string structure, string plan, string? name, DateTimeOffset now)
     {
         var paid = plan != "free";
+        var subscription = "sub_" + accountId.Replace("-", "", StringComparison.Ordinal);
         return new JsonObject
         {
             ["account"] = new JsonObject
@@ -42,7 +43,7 @@ internal static class AccountsCheckBody
             ["features"] = new JsonArray("sim"),
             ["entitlement"] = new JsonObject
             {
-                ["subscription_id"] = paid ? "sub_" + accountId[..8] : null,
+                ["subscription_id"] = paid ? subscription : null,
                 ["has_active_subscription"] = paid,
                 ["subscription_plan"] = paid ? $"chatgpt{plan}plan" : null,
                 ["expires_at"] = paid ? (now + TimeSpan.FromDays(30)).ToString("O") : null,
@@ -51,7 +52,7 @@ internal static class AccountsCheckBody
             ["rate_limits"] = new JsonArray(),
             ["last_active_subscription"] = new JsonObject
             {
-                ["subscription_id"] = paid ? "sub_" + accountId[..8] : null,
+                ["subscription_id"] = paid ? subscription : null,
                 ["purchase_origin_platform"] = paid ? "chatgpt_web" : null,
                 ["will_renew"] = paid,
             },

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using MirrorGate.UpstreamSim.Auth;
 using MirrorGate.UpstreamSim.Http;
@@ -28,7 +29,7 @@ internal sealed class ModelEndpoints(CallerResolver callers, SimulatorOptions op
             return error;
         }
 
-        var resetAfter = (options.TimeProvider.GetUtcNow() + TimeSpan.FromDays(30)).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'");
+        var resetAfter = (options.TimeProvider.GetUtcNow() + TimeSpan.FromDays(30)).ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
         return SimJson.Result(new JsonObject
         {
             ["type"] = "conversation_detail_metadata",

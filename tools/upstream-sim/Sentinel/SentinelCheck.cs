@@ -1,5 +1,4 @@
 using MirrorGate.UpstreamSim.Auth;
-using MirrorGate.UpstreamSim.Http;
 
 namespace MirrorGate.UpstreamSim.Sentinel;
 
@@ -25,6 +24,4 @@ internal static class SentinelCheck
             ? "Invalid proof of work"
             : null;
     }
-
-    public static IResult Reject(string reason) => UpstreamErrors.Forbidden(reason);
 }

@@ -15,18 +15,4 @@ internal static class Base64UrlText
 
     /// <summary>A random string of exactly <paramref name="length"/> url-safe characters.</summary>
     public static string RandomChars(int length) => RandomBytes((length * 3 / 4) + 3)[..length];
-
-    public static bool TryDecode(string text, out byte[] bytes)
-    {
-        try
-        {
-            bytes = Base64Url.DecodeFromChars(text);
-            return true;
-        }
-        catch (FormatException)
-        {
-            bytes = [];
-            return false;
-        }
-    }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace MirrorGate.UpstreamSim.Tokens;
@@ -29,23 +27,4 @@ internal static class JwtShapes
 
     /// <summary>Opaque refresh token: <c>rt_</c> + 64 url-safe characters.</summary>
     public static string RefreshToken() => "rt_" + Base64UrlText.RandomChars(64);
-
-    /// <summary>Reads a JWT payload without checking anything else, as the gateway does.</summary>
-    public static JsonObject? ReadPayload(string jwt)
-    {
-        var parts = jwt.Split('.');
-        if (parts.Length != 3 || !Base64UrlText.TryDecode(parts[1], out var bytes))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(Encoding.UTF8.GetString(bytes)) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }
