@@ -30,12 +30,12 @@ internal static class ConversationBodies
     });
 
     /// <summary>Legacy <c>conversation</c>: <c>supported_encodings</c> is <c>["v1"]</c> or <c>[]</c> per <see cref="ChatGptOptions.LegacyDeltaEncoding"/>.</summary>
-    public static ReadOnlyMemory<byte> Legacy(JsonObject body, bool deltaEncoding) => JsonBody.Write((body, deltaEncoding), static (writer, state) =>
+    public static ReadOnlyMemory<byte> Legacy(JsonObject body, bool deltaEncoding) => JsonBody.Write((Body: body, DeltaEncoding: deltaEncoding), static (writer, state) =>
     {
         writer.WriteStartObject();
-        CopyExcept(writer, state.body, "supported_encodings");
+        CopyExcept(writer, state.Body, "supported_encodings");
         writer.WriteStartArray("supported_encodings");
-        if (state.deltaEncoding)
+        if (state.DeltaEncoding)
         {
             writer.WriteStringValue("v1");
         }

@@ -44,13 +44,13 @@ internal sealed class SentinelClient(UpstreamCaller caller, UpstreamRequestFacto
         var proof = challenge.ProofRequired
             ? await SolveAsync(credential, config, challenge, ProofOfWorkHash.Fnv1a, newest: true, cancellationToken)
             : null;
-        var body = JsonBody.Write((challenge.PrepareToken, proof), static (writer, state) =>
+        var body = JsonBody.Write((challenge.PrepareToken, Proof: proof), static (writer, state) =>
         {
             writer.WriteStartObject();
             writer.WriteString("prepare_token", state.PrepareToken);
-            if (state.proof is not null)
+            if (state.Proof is not null)
             {
-                writer.WriteString("proofofwork", state.proof);
+                writer.WriteString("proofofwork", state.Proof);
             }
 
             writer.WriteEndObject();
