@@ -12,7 +12,7 @@ namespace MirrorGate.Api.BackendApi;
 /// SSE bytes unchanged. Limits, failover and settlement are the same as for chat completions. The
 /// model may be any upstream slug; one the catalog does not name is treated as a free-plan model.
 /// </summary>
-public sealed partial class ConversationPassthrough(JsonBodyReader reader, ModelCatalog models, ChatTurns turns, ILogger<ConversationPassthrough> logger)
+public sealed partial class ConversationPassthrough(JsonBodyReader reader, ModelCatalog models, ChatTurns turns, TimeProvider time, ILogger<ConversationPassthrough> logger)
 {
     public async Task<IResult?> HandleAsync(HttpContext context, Caller caller)
     {
@@ -59,7 +59,7 @@ public sealed partial class ConversationPassthrough(JsonBodyReader reader, Model
         catch (UpstreamStreamBrokenException ex)
         {
             LogStreamBroken(logger, turn.AccountId ?? "direct", ex.Message);
-            context.Abort();
+            await StreamAbort.AfterDeliveryAsync(context, time);
             return null;
         }
 

@@ -91,7 +91,7 @@ public sealed partial class ChatCompletionsHandler(
         {
             LogStreamBroken(logger, caller: turn.AccountId ?? "direct", ex.Message);
             await writer.WriteErrorAsync("The upstream answer broke off before it was complete: " + ex.Message, "upstream_stream_broken", CancellationToken.None);
-            context.Abort();
+            await StreamAbort.AfterDeliveryAsync(context, time);
             return;
         }
 
