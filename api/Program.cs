@@ -4,7 +4,8 @@ using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.OpenAi;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from the app's own folder, so the working directory only decides where ./data is.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddMirrorGateLogging();
 builder.AddDemoMode();
 builder.AddMirrorGate();
