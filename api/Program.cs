@@ -12,6 +12,7 @@ builder.AddMirrorGate();
 
 var app = builder.Build();
 app.UseMirrorGateRequestLogging();
+app.UseMirrorGateErrors();
 app.MapRootEndpoints();
 app.MapOpenAiApi();
 app.MapBackendApi();

@@ -44,7 +44,8 @@ public sealed class GatewayApp : IAsyncDisposable
 
     /// <param name="settings">Configuration overrides, e.g. <c>["ChatGpt:Flow"] = "Legacy"</c> or the seeds' env names.</param>
     /// <param name="time">A clock for the gateway (the simulator keeps real time).</param>
-    public static async Task<GatewayApp> StartAsync(IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null)
+    /// <param name="services">Replaces gateway services, e.g. a failing store.</param>
+    public static async Task<GatewayApp> StartAsync(IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var simulator = await UpstreamSimulator.StartAsync(simulatorOptions);
         var data = new TempDirectory();
@@ -75,10 +76,15 @@ public sealed class GatewayApp : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            if (time is not null)
+            host.ConfigureServices(collection =>
             {
-                host.ConfigureServices(services => services.AddSingleton(time));
-            }
+                if (time is not null)
+                {
+                    collection.AddSingleton(time);
+                }
+
+                services?.Invoke(collection);
+            });
         });
         var app = new GatewayApp(simulator, data, factory);
         using var warmUp = app.CreateClient();
