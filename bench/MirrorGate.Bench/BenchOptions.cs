@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace MirrorGate.Bench;
+
+/// <summary>Command-line switches of the benchmark (all optional; the defaults are the reported run).</summary>
+internal sealed record BenchOptions
+{
+    /// <summary>Rounds of every configuration; the report gives the median of the round results.</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>Concurrency levels (requests in flight at once).</summary>
+    public IReadOnlyList<int> Concurrency { get; init; } = [1, 8, 32];
+
+    /// <summary>Measured requests per run at concurrency 1; higher levels run <see cref="RequestsFor"/>.</summary>
+    public int Requests { get; init; } = 800;
+
+    /// <summary>Requests of each warm-up (per target and scenario, before the first round).</summary>
+    public int WarmUp { get; init; } = 600;
+
+    /// <summary>Number of text deltas the simulator streams per reply.</summary>
+    public int ReplyChunks { get; init; } = 20;
+
+    /// <summary>Proof-of-work difficulty the simulator issues; "ffffff" is solved by the first nonce (the cost cancels out anyway).</summary>
+    public string PowDifficulty { get; init; } = "ffffff";
+
+    /// <summary>Also run the breakdown variants (temporary chats, Information-level access log).</summary>
+    public bool Variants { get; init; } = true;
+
+    /// <summary>Sample the gateway's CPU (EventPipe) and allocations during one extra run and list the top frames and types.</summary>
+    public bool Profile { get; init; } = true;
+
+    /// <summary>Where the markdown report is written (besides stdout).</summary>
+    public string Output { get; init; } = Path.Combine("bench", "results", "latest.md");
+
+    /// <summary>The gateway assembly to start; defaults to the <c>MirrorGate.Api.dll</c> copied next to the benchmark.</summary>
+    public string? GatewayDll { get; init; }
+
+    /// <summary>Hard stop of the whole run.</summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(8);
+
+    public int RequestsFor(int concurrency) => concurrency <= 1 ? Requests : Requests * 2;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
+            options = arg switch
+            {
+                "--rounds" => options with { Rounds = PositiveInt(Next()) },
+                "--concurrency" => options with { Concurrency = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(PositiveInt)] },
+                "--requests" => options with { Requests = PositiveInt(Next()) },
+                "--warmup" => options with { WarmUp = PositiveInt(Next()) },
+                "--chunks" => options with { ReplyChunks = PositiveInt(Next()) },
+                "--pow-difficulty" => options with { PowDifficulty = Next() },
+                "--no-variants" => options with { Variants = false },
+                "--no-profile" => options with { Profile = false },
+                "--out" => options with { Output = Next() },
+                "--gateway-dll" => options with { GatewayDll = Next() },
+                "--quick" => options with { Rounds = 1, Requests = 200, WarmUp = 200, Concurrency = [1, 8] },
+                "--help" or "-h" => throw new HelpRequestedException(),
+                _ => throw new ArgumentException($"Unknown switch {arg}."),
+            };
+        }
+
+        return options;
+    }
+
+    public const string Usage = """
+        dotnet run -c Release --project bench/MirrorGate.Bench [-- switches]
+          --rounds N            rounds per configuration (default 3; medians are reported)
+          --concurrency 1,8,32  concurrency levels
+          --requests N          measured requests per run at concurrency 1 (doubled above 1; default 800)
+          --warmup N            warm-up requests per target and scenario (default 600)
+          --chunks N            text deltas per simulated reply (default 20)
+          --pow-difficulty HEX  simulator proof-of-work difficulty (default ffffff: first nonce wins)
+          --no-variants         skip the temporary-chat and access-log variants
+          --no-profile          skip the EventPipe CPU/allocation profile of the gateway
+          --quick               1 round, 200 requests, concurrency 1 and 8 (a smoke run)
+          --out PATH            report file (default bench/results/latest.md)
+          --gateway-dll PATH    gateway assembly to start (default: MirrorGate.Api.dll next to the benchmark)
+        """;
+
+    private static int PositiveInt(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"'{text}' is not a positive integer.");
+}
+
+/// <summary>Thrown by <see cref="BenchOptions.Parse"/> for <c>--help</c>.</summary>
+internal sealed class HelpRequestedException : Exception;
