@@ -12,7 +12,9 @@ namespace MirrorGate.Api.Http;
 /// </summary>
 public sealed class JsonBodyReader(IOptionsMonitor<GatewayOptions> options)
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    // Duplicate names are refused at parse time: left to JsonObject, they throw ArgumentException on
+    // first access (a 500), and no answer to "which 'model' did you mean" would be right anyway.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     public async Task<BodyRead> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -47,29 +47,47 @@ public sealed record ChatCompletionRequest(
         var messages = new List<ChatMessage>(array.Count);
         for (var i = 0; i < array.Count; i++)
         {
-            var (message, messageError) = ParseMessage(array[i], i);
+            var (message, messageError, param) = ParseMessage(array[i], i);
             if (message is null)
             {
-                return Fail(messageError!, $"messages[{i}]");
+                return Fail(messageError!, param);
             }
 
             messages.Add(message);
         }
 
-        if (!JsonFields.TryBool(body, "stream", out var stream, out error)
-            || !JsonFields.TryString(body, "conversation_id", required: false, out var conversationId, out error)
-            || !JsonFields.TryString(body, "parent_message_id", required: false, out var parentMessageId, out error)
-            || !JsonFields.TryBool(body, "hatd", out var hatd, out error))
+        // Each field is checked on its own so that 'param' names the field at fault, as OpenAI's does.
+        if (!JsonFields.TryBool(body, "stream", out var stream, out error))
         {
-            return Fail(error!, null);
+            return Fail(error, "stream");
+        }
+
+        if (!JsonFields.TryString(body, "conversation_id", required: false, out var conversationId, out error))
+        {
+            return Fail(error, "conversation_id");
+        }
+
+        if (!JsonFields.TryString(body, "parent_message_id", required: false, out var parentMessageId, out error))
+        {
+            return Fail(error, "parent_message_id");
+        }
+
+        if (!JsonFields.TryBool(body, "hatd", out var hatd, out error))
+        {
+            return Fail(error, "hatd");
         }
 
         var includeUsage = false;
         if (body.TryGetPropertyValue("stream_options", out var options) && options is not null)
         {
-            if (options is not JsonObject optionsObject || !JsonFields.TryBool(optionsObject, "include_usage", out var usage, out _))
+            if (options is not JsonObject optionsObject)
             {
-                return Fail($"Invalid 'stream_options': expected an object with a boolean 'include_usage'.", "stream_options");
+                return Fail($"Invalid type for 'stream_options': expected an object, but got {JsonFields.Describe(options)}.", "stream_options");
+            }
+
+            if (!JsonFields.TryBool(optionsObject, "include_usage", out var usage, out error))
+            {
+                return Fail(error.Replace("'include_usage'", "'stream_options.include_usage'", StringComparison.Ordinal), "stream_options.include_usage");
             }
 
             includeUsage = usage ?? false;
@@ -78,26 +96,28 @@ public sealed record ChatCompletionRequest(
         return (new ChatCompletionRequest(model, messages, stream ?? false, includeUsage, conversationId is { Length: > 0 } ? conversationId : null, parentMessageId is { Length: > 0 } ? parentMessageId : null, hatd), null);
     }
 
-    private static (ChatMessage? Message, string? Error) ParseMessage(JsonNode? node, int index)
+    /// <summary>One message, or the error and the <c>param</c> path it concerns (<c>messages[i]</c>, <c>.role</c> or <c>.content</c>).</summary>
+    private static (ChatMessage? Message, string? Error, string Param) ParseMessage(JsonNode? node, int index)
     {
         if (node is not JsonObject message)
         {
-            return (null, $"Invalid type for 'messages[{index}]': expected an object, but got {JsonFields.Describe(node)}.");
+            return (null, $"Invalid type for 'messages[{index}]': expected an object, but got {JsonFields.Describe(node)}.", $"messages[{index}]");
         }
 
+        var roleParam = $"messages[{index}].role";
         if (!JsonFields.TryString(message, "role", required: true, out var role, out var error))
         {
-            return (null, error.Replace("'role'", $"'messages[{index}].role'", StringComparison.Ordinal));
+            return (null, error.Replace("'role'", $"'{roleParam}'", StringComparison.Ordinal), roleParam);
         }
 
         if (!Roles.Contains(role!))
         {
-            return (null, $"Invalid value for 'messages[{index}].role': '{role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.");
+            return (null, $"Invalid value for '{roleParam}': '{role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", roleParam);
         }
 
         message.TryGetPropertyValue("content", out var content);
         var (text, contentError) = ContentText(content, index);
-        return text is null ? (null, contentError) : (new ChatMessage(role!, text), null);
+        return text is null ? (null, contentError, $"messages[{index}].content") : (new ChatMessage(role!, text), null, string.Empty);
     }
 
     /// <summary>Plain text of a message's content: a string, an array of text parts, or null (an assistant tool call).</summary>

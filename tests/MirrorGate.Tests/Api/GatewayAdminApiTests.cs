@@ -414,6 +414,7 @@ public sealed class GatewayAdminApiTests
             ("{}", "'user_name'"),
             ("{\"user_name\":\"   \"}", "'user_name'"),
             ("{\"user_name\":7}", "'user_name'"),
+            ("{\"user_name\":\"bad-user\",\"user_name\":\"other-user\"}", "Duplicate property 'user_name'"),
         ],
         ["/api/get-mirror-token"] =
         [
