@@ -30,6 +30,7 @@ public static class ApiServiceCollectionExtensions
 
         services.AddSingleton<JsonBodyReader>();
         services.AddSingleton<BearerResolver>();
+        services.AddSingleton<CallerLogScope>();
         services.AddSingleton<ConversationDispatcher>();
         services.AddSingleton<ChatTurns>();
         services.AddSingleton<ChatGptRequestBuilder>();

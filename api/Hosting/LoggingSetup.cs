@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Settings.Configuration;
 
 namespace MirrorGate.Api.Hosting;
 
@@ -15,12 +16,25 @@ public static class LoggingSetup
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext();
+        // The sink assemblies are named, not discovered: discovery reads the entry assembly's
+        // dependency file, which is the test runner's under tests and misses them.
+        var readerOptions = new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly);
         configuration = builder.Configuration.GetSection("Serilog").Exists()
-            ? configuration.ReadFrom.Configuration(builder.Configuration)
+            ? configuration.ReadFrom.Configuration(WithoutEmptyValues(builder.Configuration.GetSection("Serilog")), readerOptions)
             : configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(configuration.CreateLogger(), dispose: true);
         return builder;
     }
+
+    /// <summary>
+    /// The Serilog section without entries whose value is empty. Some configuration sources give
+    /// parent keys an empty value (<c>Serilog:WriteTo=""</c>), which Serilog reads as a one-line
+    /// directive and then ignores the children.
+    /// </summary>
+    private static IConfiguration WithoutEmptyValues(IConfigurationSection section) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(section.AsEnumerable().Where(entry => !string.IsNullOrEmpty(entry.Value)))
+            .Build();
 }

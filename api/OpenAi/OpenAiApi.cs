@@ -32,6 +32,7 @@ public static class OpenAiApi
             }
 
             context.HttpContext.Items[typeof(Caller)] = resolution.Caller;
+            using var scope = context.HttpContext.RequestServices.GetRequiredService<CallerLogScope>().Begin(resolution.Caller);
             return await next(context);
         });
 
