@@ -1,3 +1,4 @@
+using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Runtime;
@@ -6,6 +7,7 @@ using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Accounts;
 using MirrorGate.Silo.Secrets;
 using MirrorGate.Silo.Upstream.ChatGpt;
+using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.Admin;
 
@@ -20,7 +22,20 @@ public static class GatewayAdminApi
 
     public static IEndpointRouteBuilder MapGatewayAdminApi(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/api").AddEndpointFilter<AdminAuthFilter>();
+        // MIRROR_API_PREFIX moves the mirror API only; the admin set stays at /api and is served under
+        // the prefix as well, because some chatgpt-gateway clients put the prefix in front of every path.
+        MapAdminSet(routes, "/api");
+        if (routes.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.MirrorApiPrefix is { Length: > 0 } prefix)
+        {
+            MapAdminSet(routes, $"/{prefix}/api");
+        }
+
+        return routes;
+    }
+
+    private static void MapAdminSet(IEndpointRouteBuilder routes, string basePath)
+    {
+        var admin = routes.MapGroup(basePath).AddEndpointFilter<AdminAuthFilter>();
         admin.MapPost("/login", LoginAsync);
         admin.MapPost("/logout", LogoutAsync);
         admin.MapPost("/get-mirror-token", GetMirrorTokenAsync);
@@ -29,8 +44,7 @@ public static class GatewayAdminApi
         admin.MapPost("/get-chatgpt-use-count", GetChatGptUseCountAsync);
 
         // The no-login link is opened by end users, so it is outside the admin password.
-        routes.MapGet("/api/not-login", NotLoginAsync);
-        return routes;
+        routes.MapGet(basePath + "/not-login", NotLoginAsync);
     }
 
     private static async Task<IResult> LoginAsync(HttpContext context, JsonBodyReader reader, AccountOnboarding onboarding, IGrainFactory grains)
