@@ -69,23 +69,14 @@ public sealed partial class ChatCompletionsHandler(
         using var writer = new ChatCompletionStreamWriter(context.Response, id, created, request.Model.Id);
         await writer.StartAsync(cancellationToken);
         var completionTokens = 0;
-        var finishReason = "stop";
+        string finishReason;
         try
         {
-            await foreach (var upstreamEvent in turn.Stream.ReadEventsAsync(cancellationToken))
+            finishReason = await ReadAnswerAsync(turn, async text =>
             {
-                turn.Observe(upstreamEvent);
-                switch (upstreamEvent)
-                {
-                    case AssistantTextDelta delta:
-                        completionTokens += TokenEstimator.Count(delta.Text);
-                        await writer.WriteContentAsync(delta.Text, cancellationToken);
-                        break;
-                    case AssistantTurnFinished finished:
-                        finishReason = FinishReason(finished.FinishType);
-                        break;
-                }
-            }
+                completionTokens += TokenEstimator.Count(text);
+                await writer.WriteContentAsync(text, cancellationToken);
+            }, cancellationToken);
         }
         catch (UpstreamStreamBrokenException ex)
         {
@@ -109,22 +100,14 @@ public sealed partial class ChatCompletionsHandler(
     {
         var cancellationToken = context.RequestAborted;
         var content = new StringBuilder();
-        var finishReason = "stop";
+        string finishReason;
         try
         {
-            await foreach (var upstreamEvent in turn.Stream.ReadEventsAsync(cancellationToken))
+            finishReason = await ReadAnswerAsync(turn, text =>
             {
-                turn.Observe(upstreamEvent);
-                switch (upstreamEvent)
-                {
-                    case AssistantTextDelta delta:
-                        content.Append(delta.Text);
-                        break;
-                    case AssistantTurnFinished finished:
-                        finishReason = FinishReason(finished.FinishType);
-                        break;
-                }
-            }
+                content.Append(text);
+                return Task.CompletedTask;
+            }, cancellationToken);
         }
         catch (UpstreamStreamBrokenException ex)
         {
@@ -137,6 +120,30 @@ public sealed partial class ChatCompletionsHandler(
         await ChatCompletionJson.WriteAsync(context.Response, id, created, request.Model.Id, text, finishReason, promptTokens, TokenEstimator.Count(text),
             temporary ? null : turn.ConversationId, temporary ? null : turn.AssistantMessageId, cancellationToken);
         return null;
+    }
+
+    /// <summary>
+    /// Reads the upstream answer to its end, handing each piece of visible text to <paramref name="onText"/>;
+    /// returns OpenAI's finish reason. A broken stream throws <see cref="UpstreamStreamBrokenException"/>.
+    /// </summary>
+    private static async Task<string> ReadAnswerAsync(ActiveTurn turn, Func<string, Task> onText, CancellationToken cancellationToken)
+    {
+        var finishReason = "stop";
+        await foreach (var upstreamEvent in turn.Stream.ReadEventsAsync(cancellationToken))
+        {
+            turn.Observe(upstreamEvent);
+            switch (upstreamEvent)
+            {
+                case AssistantTextDelta delta:
+                    await onText(delta.Text);
+                    break;
+                case AssistantTurnFinished finished:
+                    finishReason = FinishReason(finished.FinishType);
+                    break;
+            }
+        }
+
+        return finishReason;
     }
 
     /// <summary>ChatGPT's <c>finish_details.type</c> in OpenAI's words.</summary>
