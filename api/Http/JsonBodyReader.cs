@@ -16,6 +16,8 @@ public sealed class JsonBodyReader(IOptionsMonitor<GatewayOptions> options)
     // first access (a 500), and no answer to "which 'model' did you mean" would be right anyway.
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     public async Task<BodyRead> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var limit = options.CurrentValue.MaxRequestBodyBytes;
@@ -41,14 +43,22 @@ public sealed class JsonBodyReader(IOptionsMonitor<GatewayOptions> options)
             }
         }
 
-        if (buffer.WrittenCount == 0)
+        // Some clients (Windows PowerShell among them) start UTF-8 bodies with a byte order mark, which
+        // the framework's own JSON readers skip; the span parser does not.
+        var json = buffer.WrittenSpan;
+        if (json.StartsWith(Utf8ByteOrderMark))
+        {
+            json = json[Utf8ByteOrderMark.Length..];
+        }
+
+        if (json.IsEmpty)
         {
             return BodyRead.Fail(BodyProblem.Malformed, "The request body is empty; send a JSON object.");
         }
 
         try
         {
-            var node = JsonNode.Parse(buffer.WrittenSpan, documentOptions: DocumentOptions);
+            var node = JsonNode.Parse(json, documentOptions: DocumentOptions);
             return node is JsonObject body
                 ? BodyRead.Ok(body)
                 : BodyRead.Fail(BodyProblem.Malformed, "The request body must be a JSON object.");

@@ -101,12 +101,15 @@ public sealed class GatewayAdminApiTests
         using var admin = app.CreateClient(GatewayApp.AdminPassword);
         var limits = new[] { new { model_name = "gpt-4o", every_minute = 60, limit_count = 2 } };
 
-        var first = await LoginAsync(admin, "login-user", account.AccessToken, limits);
+        // Concurrent first logins must still agree on one token.
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => LoginAsync(admin, "login-user", account.AccessToken, limits)));
+        var first = concurrent[0];
         var again = await LoginAsync(admin, "login-user", account.AccessToken, limits);
         var otherUser = await LoginAsync(admin, "other-login-user", account.AccessToken, limits);
 
         Assert.StartsWith("mg-", first, StringComparison.Ordinal);
         Assert.Equal(first, again);
+        Assert.All(concurrent, token => Assert.Equal(first, token));
         Assert.NotEqual(first, otherUser);
 
         using var client = app.CreateClient(first);

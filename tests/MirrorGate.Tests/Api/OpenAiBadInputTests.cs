@@ -28,6 +28,8 @@ public sealed class OpenAiBadInputTests
             new("\"auto\"", 400, null, "invalid_json"),
             new("null", 400, null, "invalid_json"),
             new("", 400, null, "invalid_json"),
+            new("\uFEFF", 400, null, "invalid_json"),
+            new("{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"role\":\"system\"}]}", 400, null, "invalid_json"),
             new("{\"model\":\"auto\",\"messages\":" + new string('[', 100) + new string(']', 100) + "}", 400, null, "invalid_json"),
             new("{\"model\":\"auto\",\"model\":\"gpt-4o\"," + UserMessages + "}", 400, null, "invalid_json"),
         ],
@@ -113,6 +115,18 @@ public sealed class OpenAiBadInputTests
         Assert.Equal(SimReplies.For("hi", 1), await response.ContentAsync());
         Assert.Equal(1, app.Simulator.CallCount(SimEndpoints.FConversation));
         Assert.NotEqual(0, UpstreamCalls(app));
+    }
+
+    [Fact]
+    public async Task A_body_that_starts_with_a_utf8_byte_order_mark_is_served()
+    {
+        await using var app = await StartWithAccountAsync();
+        using var client = app.CreateClient(GatewayApp.ServiceKey);
+
+        using var response = await client.PostAsync("/v1/chat/completions", new StringContent("\uFEFF{\"model\":\"auto\"," + UserMessages + "}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(SimReplies.For("hi", 1), await response.ContentAsync());
     }
 
     [Theory]
