@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Http;
 using MirrorGate.GrainInterfaces.Users;
@@ -47,6 +48,29 @@ internal static class AdminRequests
         }
 
         limits = result;
+        return true;
+    }
+
+    /// <summary>
+    /// <c>username_list</c> or <c>chatgpt_list</c>: an array of strings, none blank. A blank entry would
+    /// name no user or account (and is not a valid grain key), so it is the caller's mistake to report.
+    /// </summary>
+    public static bool TryNameList(JsonObject body, string name, out IReadOnlyList<string> values, [NotNullWhen(false)] out string? error)
+    {
+        if (!JsonFields.TryStringArray(body, name, required: true, out values, out error))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(values[i]))
+            {
+                error = $"Invalid value for '{name}[{i}]': it must not be blank.";
+                return false;
+            }
+        }
+
         return true;
     }
 

@@ -109,7 +109,7 @@ public static class GatewayAdminApi
         if (!AdminRequests.TryUserName(body, out var userName, out var error)
             || !AdminRequests.TryLimits(body, out var limits, out error)
             || !JsonFields.TryBool(body, "isolated_session", out var isolated, out error)
-            || !JsonFields.TryStringArray(body, "chatgpt_list", required: true, out var emails, out error))
+            || !AdminRequests.TryNameList(body, "chatgpt_list", out var emails, out error))
         {
             return AdminResults.BadRequest(error!);
         }
@@ -193,7 +193,7 @@ public static class GatewayAdminApi
             return AdminResults.FromBody(read);
         }
 
-        if (!JsonFields.TryStringArray(body, "username_list", required: true, out var userNames, out var error))
+        if (!AdminRequests.TryNameList(body, "username_list", out var userNames, out var error))
         {
             return AdminResults.BadRequest(error!);
         }
@@ -201,7 +201,8 @@ public static class GatewayAdminApi
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var name in userNames)
         {
-            counts[name] = await grains.GetGrain<IUserGrain>(name).GetUseCountTodayAsync();
+            // Users are stored under the trimmed user_name (see TryUserName); the answer keeps the name as sent.
+            counts[name] = await grains.GetGrain<IUserGrain>(name.Trim()).GetUseCountTodayAsync();
         }
 
         return Results.Json(counts);
@@ -215,7 +216,7 @@ public static class GatewayAdminApi
             return AdminResults.FromBody(read);
         }
 
-        if (!JsonFields.TryStringArray(body, "chatgpt_list", required: true, out var emails, out var error))
+        if (!AdminRequests.TryNameList(body, "chatgpt_list", out var emails, out var error))
         {
             return AdminResults.BadRequest(error!);
         }

@@ -115,9 +115,19 @@ public sealed record ChatCompletionRequest(
             return (null, $"Invalid value for '{roleParam}': '{role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", roleParam);
         }
 
-        message.TryGetPropertyValue("content", out var content);
+        // Only an assistant message (one that carried tool calls) may go without content, as at OpenAI;
+        // a user message without it would reach the upstream as an empty prompt.
+        var contentParam = $"messages[{index}].content";
+        var hasContent = message.TryGetPropertyValue("content", out var content);
+        if (content is null && role != "assistant")
+        {
+            return (null, hasContent
+                ? $"Invalid type for '{contentParam}': expected a string or an array of content parts, but got null."
+                : $"Missing required parameter: '{contentParam}'.", contentParam);
+        }
+
         var (text, contentError) = ContentText(content, index);
-        return text is null ? (null, contentError, $"messages[{index}].content") : (new ChatMessage(role!, text), null, string.Empty);
+        return text is null ? (null, contentError, contentParam) : (new ChatMessage(role!, text), null, string.Empty);
     }
 
     /// <summary>Plain text of a message's content: a string, an array of text parts, or null (an assistant tool call).</summary>
@@ -129,6 +139,8 @@ public sealed record ChatCompletionRequest(
                 return (string.Empty, null);
             case JsonValueKind.String:
                 return (content.GetValue<string>(), null);
+            case JsonValueKind.Array when content.AsArray().Count == 0:
+                return (null, $"Invalid 'messages[{index}].content': empty array. Expected an array with minimum length 1.");
             case JsonValueKind.Array:
                 var text = new StringBuilder();
                 foreach (var part in content.AsArray())

@@ -325,12 +325,13 @@ public sealed class GatewayAdminApiTests
         }
 
         using var admin = app.CreateClient(GatewayApp.AdminPassword);
-        using var response = await admin.PostAsJsonAsync("/api/get-user-use-count", new { username_list = new[] { "busy-user", "quiet-user", "nobody" } });
+        using var response = await admin.PostAsJsonAsync("/api/get-user-use-count", new { username_list = new[] { "busy-user", "quiet-user", "nobody", " busy-user " } });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var counts = await response.JsonAsync();
-        Assert.Equal(3, counts.Count);
+        Assert.Equal(4, counts.Count);
         Assert.Equal(3, counts["busy-user"]!.GetValue<long>());
+        Assert.Equal(3, counts[" busy-user "]!.GetValue<long>());
         Assert.Equal(1, counts["quiet-user"]!.GetValue<long>());
         Assert.Equal(0, counts["nobody"]!.GetValue<long>());
     }
@@ -429,6 +430,7 @@ public sealed class GatewayAdminApiTests
             ("{\"user_name\":\"bad-user\",\"chatgpt_list\":[],\"limits\":{\"model_name\":\"auto\"}}", "'limits'"),
             ("{\"user_name\":\"bad-user\",\"chatgpt_list\":\"a@example.com\"}", "'chatgpt_list'"),
             ("{\"user_name\":\"bad-user\",\"chatgpt_list\":[\"a@example.com\",null]}", "'chatgpt_list'"),
+            ("{\"user_name\":\"bad-user\",\"chatgpt_list\":[\"\"]}", "'chatgpt_list[0]'"),
             ("{\"user_name\":\"bad-user\"}", "'chatgpt_list'"),
             ("{\"user_name\":\"bad-user\",\"chatgpt_list\":[],\"isolated_session\":\"yes\"}", "'isolated_session'"),
         ],
@@ -442,11 +444,14 @@ public sealed class GatewayAdminApiTests
         [
             ("{}", "'username_list'"),
             ("{\"username_list\":[\"a\",1]}", "'username_list'"),
+            ("{\"username_list\":[\"\"]}", "'username_list[0]'"),
+            ("{\"username_list\":[\"a\",\"  \"]}", "'username_list[1]'"),
         ],
         ["/api/get-chatgpt-use-count"] =
         [
             ("{}", "'chatgpt_list'"),
             ("{\"chatgpt_list\":{\"a@example.com\":true}}", "'chatgpt_list'"),
+            ("{\"chatgpt_list\":[\"\"]}", "'chatgpt_list[0]'"),
         ],
     };
 

@@ -58,6 +58,10 @@ public sealed class OpenAiBadInputTests
             new("{\"model\":\"auto\",\"messages\":[{\"content\":\"hi\"}]}", 400, "messages[0].role", "invalid_request_error"),
             new("{\"model\":\"auto\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}", 400, "messages[0].role", "invalid_request_error"),
             new("{\"model\":\"auto\",\"messages\":[{\"role\":5,\"content\":\"hi\"}]}", 400, "messages[0].role", "invalid_request_error"),
+            new("{\"model\":\"auto\",\"messages\":[{\"role\":\"user\"}]}", 400, "messages[0].content", "invalid_request_error"),
+            new("{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":null}]}", 400, "messages[0].content", "invalid_request_error"),
+            new("{\"model\":\"auto\",\"messages\":[{\"role\":\"system\",\"content\":null},{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "messages[0].content", "invalid_request_error"),
+            new("{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":[]}]}", 400, "messages[0].content", "invalid_request_error"),
             new("{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":42}]}", 400, "messages[0].content", "invalid_request_error"),
             new("{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":true}]}", 400, "messages[0].content", "invalid_request_error"),
             new("{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":{\"text\":\"hi\"}}]}", 400, "messages[0].content", "invalid_request_error"),
@@ -109,10 +113,12 @@ public sealed class OpenAiBadInputTests
         await using var app = await StartWithAccountAsync();
         using var client = app.CreateClient(GatewayApp.ServiceKey);
 
-        using var response = await client.PostAsync("/v1/chat/completions", new StringContent("{\"model\":\"auto\"," + UserMessages + "}", Encoding.UTF8, "application/json"));
+        // An assistant turn that only carried tool calls has no content; that alone is not bad input.
+        var body = "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":null},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}";
+        using var response = await client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(SimReplies.For("hi", 1), await response.ContentAsync());
+        Assert.Equal(SimReplies.For("hi", 2), await response.ContentAsync());
         Assert.Equal(1, app.Simulator.CallCount(SimEndpoints.FConversation));
         Assert.NotEqual(0, UpstreamCalls(app));
     }
