@@ -44,6 +44,11 @@ public static class OpenAiApi
             @object = "list",
             data = models.All.Select(m => new { id = m.Id, @object = "model", created = ModelCreated, owned_by = "openai" }),
         }));
+
+        // Any other path or method under the prefix: OpenAI's "Invalid URL" in its error shape, which the
+        // SDKs show as such, instead of an empty 404 or 405. Literal routes above always win over this.
+        api.Map("/{**path}", (HttpContext context) => OpenAiErrors.Result(StatusCodes.Status404NotFound,
+            $"Invalid URL ({context.Request.Method} {context.Request.Path}).", null));
         return routes;
     }
 }

@@ -208,6 +208,26 @@ public sealed class OpenAiBadInputTests
         AssertNothingReachedUpstream(app);
     }
 
+    [Fact]
+    public async Task Unknown_paths_and_methods_under_v1_answer_in_openai_shape()
+    {
+        await using var app = await StartWithAccountAsync();
+        using var client = app.CreateClient(GatewayApp.ServiceKey);
+
+        foreach (var (method, path) in new[] { ("GET", "/v1/chat/completions"), ("POST", "/v1/embeddings"), ("DELETE", "/v1/models"), ("POST", "/v1/chat/completions/extra") })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+            using var response = await client.SendAsync(request);
+
+            await AssertOpenAiErrorAsync(response, 404, null, null, $"{method} {path}");
+        }
+
+        // The key is still checked first: an unknown path tells a caller without one nothing.
+        using var anonymous = await app.CreateClient().PostAsync("/v1/embeddings", new StringContent("{}", Encoding.UTF8, "application/json"));
+        await AssertOpenAiErrorAsync(anonymous, 401, null, "invalid_api_key", "POST /v1/embeddings without a key");
+        AssertNothingReachedUpstream(app);
+    }
+
     private static async Task<GatewayApp> StartWithAccountAsync(IDictionary<string, string?>? settings = null)
     {
         var app = await GatewayApp.StartAsync(settings);
@@ -217,7 +237,7 @@ public sealed class OpenAiBadInputTests
     }
 
     /// <summary>Exactly <c>{"error":{"message","type","param","code"}}</c>, with the status, param and code expected.</summary>
-    private static async Task AssertOpenAiErrorAsync(HttpResponseMessage response, int status, string? param, string code, string context)
+    private static async Task AssertOpenAiErrorAsync(HttpResponseMessage response, int status, string? param, string? code, string context)
     {
         var text = await response.Content.ReadAsStringAsync();
         var what = $"{context} -> {(int)response.StatusCode} {text}";
@@ -230,7 +250,7 @@ public sealed class OpenAiBadInputTests
         Assert.True(error["message"]?.GetValueKind() == JsonValueKind.String && error["message"]!.GetValue<string>().Length > 0, $"message: {what}");
         Assert.True(error["type"]?.GetValue<string>() == "invalid_request_error", $"type: {what}");
         Assert.True(error["param"]?.GetValue<string>() == param, $"expected param {param ?? "null"}: {what}");
-        Assert.True(error["code"]?.GetValue<string>() == code, $"expected code {code}: {what}");
+        Assert.True(error["code"]?.GetValue<string>() == code, $"expected code {code ?? "null"}: {what}");
     }
 
     private static void AssertNothingReachedUpstream(GatewayApp app) => Assert.Equal(0, UpstreamCalls(app));
