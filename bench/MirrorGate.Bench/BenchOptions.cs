@@ -35,6 +35,15 @@ internal sealed record BenchOptions
     /// <summary>The gateway assembly to start; defaults to the <c>MirrorGate.Api.dll</c> copied next to the benchmark.</summary>
     public string? GatewayDll { get; init; }
 
+    /// <summary>Extra environment variables for the gateway process (experiments, e.g. runtime knobs).</summary>
+    public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Extra configuration for the gateway process, as <c>--Key=Value</c> command-line settings.</summary>
+    public IReadOnlyList<string> GatewaySettings { get; init; } = [];
+
+    /// <summary>Commit named in the report; by default <c>git rev-parse</c> in the working directory.</summary>
+    public string? Commit { get; init; }
+
     /// <summary>Hard stop of the whole run.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(8);
 
@@ -58,7 +67,10 @@ internal sealed record BenchOptions
                 "--no-variants" => options with { Variants = false },
                 "--no-profile" => options with { Profile = false },
                 "--out" => options with { Output = Next() },
+                "--commit" => options with { Commit = Next() },
                 "--gateway-dll" => options with { GatewayDll = Next() },
+                "--gateway-env" => options with { GatewayEnvironment = WithPair(options.GatewayEnvironment, Next()) },
+                "--gateway-setting" => options with { GatewaySettings = [.. options.GatewaySettings, Setting(Next())] },
                 "--quick" => options with { Rounds = 1, Requests = 200, WarmUp = 200, Concurrency = [1, 8] },
                 "--help" or "-h" => throw new HelpRequestedException(),
                 _ => throw new ArgumentException($"Unknown switch {arg}."),
@@ -80,8 +92,25 @@ internal sealed record BenchOptions
           --no-profile          skip the EventPipe CPU/allocation profile of the gateway
           --quick               1 round, 200 requests, concurrency 1 and 8 (a smoke run)
           --out PATH            report file (default bench/results/latest.md)
+          --commit TEXT         commit to name in the report (default: git rev-parse in the working directory)
           --gateway-dll PATH    gateway assembly to start (default: MirrorGate.Api.dll next to the benchmark)
+          --gateway-env K=V     environment variable for the gateway process (repeatable; for experiments)
+          --gateway-setting K=V configuration setting for the gateway process (repeatable; for experiments)
         """;
+
+    private static Dictionary<string, string> WithPair(IReadOnlyDictionary<string, string> pairs, string text)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException($"'{text}' is not KEY=VALUE.");
+        }
+
+        return new Dictionary<string, string>(pairs) { [text[..equals]] = text[(equals + 1)..] };
+    }
+
+    private static string Setting(string text) =>
+        text.IndexOf('=', StringComparison.Ordinal) > 0 ? "--" + text : throw new ArgumentException($"'{text}' is not KEY=VALUE.");
 
     private static int PositiveInt(string text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0

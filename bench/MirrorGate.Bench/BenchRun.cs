@@ -81,9 +81,9 @@ internal sealed class BenchRun(BenchOptions options)
         return MarkdownReport.Build(options, _records, _memory, profile, clock.Elapsed, gatewayDll);
     }
 
-    private static async Task<GatewayProcess> StartGatewayAsync(string gatewayDll, UpstreamSimulator simulator, GatewayLogging logging, CancellationToken cancellationToken)
+    private async Task<GatewayProcess> StartGatewayAsync(string gatewayDll, UpstreamSimulator simulator, GatewayLogging logging, CancellationToken cancellationToken)
     {
-        var gateway = await GatewayProcess.StartAsync(gatewayDll, simulator.BaseUrl, logging, cancellationToken);
+        var gateway = await GatewayProcess.StartAsync(gatewayDll, simulator.BaseUrl, logging, options, cancellationToken);
         try
         {
             // Import the newest refresh token (each import rotates it, so a second gateway needs the new one).
@@ -134,7 +134,7 @@ internal sealed class BenchRun(BenchOptions options)
                         var record = await MeasureOneAsync(configuration, round, gateway, target, scenario, concurrency, cancellationToken);
                         _records.Add(record);
                         var l = record.Outcome.Latency;
-                        Progress($"[{configuration}] round {round} {scenario.Name,-17} c={concurrency,-3} {target.Name,-7} p50 {l.P50,7:F3} ms  p99 {l.P99,7:F3} ms  mean {l.Mean,7:F3} ms  {record.Outcome.RequestsPerSecond,7:F0} req/s  gw cpu {record.GatewayCpuMsPerRequest:F3} ms/req (sys {record.GatewaySystemMsPerRequest:F3})  bench cpu {record.BenchCpuMsPerRequest:F3}");
+                        Progress($"[{configuration}] round {round} {scenario.Name,-17} c={concurrency,-3} {target.Name,-7} p50 {l.P50,7:F3} ms  p99 {l.P99,7:F3} ms  mean {l.Mean,7:F3} ms  {record.Outcome.RequestsPerSecond,7:F0} req/s  gw cpu {record.GatewayCpuMsPerRequest:F3} ms/req (sys {record.GatewaySystemMsPerRequest:F3})  bench cpu {record.BenchCpuMsPerRequest:F3}, {record.BenchGcCount} GCs {record.BenchGcPauseMs:F0} ms, {record.BenchThreads} threads");
                     }
                 }
             }
@@ -149,16 +149,20 @@ internal sealed class BenchRun(BenchOptions options)
         gateway.BeginWindow();
         var (gatewayUser, gatewaySystem) = ProcFs.CpuTimes(gateway.ProcessId);
         var benchCpu = ProcFs.CpuTime(Environment.ProcessId);
+        var benchPause = GC.GetTotalPauseDuration();
+        var benchGcs = GC.CollectionCount(0);
         var outcome = await LoadRunner.RunAsync(ct => target.RunAsync(scenario, ct), concurrency, count, RunCap, cancellationToken);
         var (userAfter, systemAfter) = ProcFs.CpuTimes(gateway.ProcessId);
         var benchCpuUsed = ProcFs.CpuTime(Environment.ProcessId) - benchCpu;
+        var benchPauseMs = (GC.GetTotalPauseDuration() - benchPause).TotalMilliseconds;
+        var benchGcCount = GC.CollectionCount(0) - benchGcs;
         var peak = gateway.EndWindow();
         EnsureClean(outcome, $"{target.Name} {scenario.Name} c={concurrency}", gateway);
         var perRequest = Math.Max(1, outcome.Completed);
         return new RunRecord(round, configuration, target.Name, scenario, concurrency, outcome,
             target is GatewayTarget ? (userAfter - gatewayUser + systemAfter - gatewaySystem).TotalMilliseconds / perRequest : 0,
             target is GatewayTarget ? (systemAfter - gatewaySystem).TotalMilliseconds / perRequest : 0,
-            benchCpuUsed.TotalMilliseconds / perRequest, peak);
+            benchCpuUsed.TotalMilliseconds / perRequest, peak, benchGcCount, benchPauseMs, ThreadPool.ThreadCount);
     }
 
     private static void EnsureClean(LoadOutcome outcome, string what, GatewayProcess gateway)

@@ -38,7 +38,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Lines the gateway wrote to stdout and stderr (the console log).</summary>
     public long OutputLines => Interlocked.Read(ref _outputLines);
 
-    public static async Task<GatewayProcess> StartAsync(string gatewayDll, Uri simulator, GatewayLogging logging, CancellationToken cancellationToken)
+    public static async Task<GatewayProcess> StartAsync(string gatewayDll, Uri simulator, GatewayLogging logging, BenchOptions options, CancellationToken cancellationToken)
     {
         if (!File.Exists(gatewayDll))
         {
@@ -71,7 +71,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+        foreach (var setting in options.GatewaySettings)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in options.GatewayEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the gateway process.");
         var gateway = new GatewayProcess(process, data, baseAddress);
         process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);

@@ -6,6 +6,9 @@ namespace MirrorGate.Bench.Load;
 /// <param name="GatewaySystemMsPerRequest">The kernel-mode part of <paramref name="GatewayCpuMsPerRequest"/> (sockets, futexes, file I/O).</param>
 /// <param name="BenchCpuMsPerRequest">CPU time of this process (simulator, load driver and, for direct runs, the upstream client) per request.</param>
 /// <param name="GatewayPeakRss">Largest gateway resident set sampled during the run, in bytes.</param>
+/// <param name="BenchGcCount">Garbage collections in this process during the run (it hosts the simulator and the driver).</param>
+/// <param name="BenchGcPauseMs">Time this process's threads were paused by its GC during the run.</param>
+/// <param name="BenchThreads">Thread-pool threads of this process at the end of the run.</param>
 internal sealed record RunRecord(
     int Round,
     string Configuration,
@@ -16,4 +19,7 @@ internal sealed record RunRecord(
     double GatewayCpuMsPerRequest,
     double GatewaySystemMsPerRequest,
     double BenchCpuMsPerRequest,
-    long GatewayPeakRss);
+    long GatewayPeakRss,
+    int BenchGcCount,
+    double BenchGcPauseMs,
+    int BenchThreads);

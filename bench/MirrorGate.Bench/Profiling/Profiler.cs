@@ -38,7 +38,7 @@ internal static class Profiler
 
         try
         {
-            var analysis = TraceAnalysis.Analyse(path, gateway.ProcessId, outcome.Completed);
+            var analysis = TraceAnalysis.Analyse(path, gateway.ProcessId);
             return new ProfileResult(analysis.ToMarkdown(scenario, concurrency, outcome, cpu, new FileInfo(path).Length));
         }
         finally

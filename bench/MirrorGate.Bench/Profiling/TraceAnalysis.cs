@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
@@ -7,24 +8,70 @@ using MirrorGate.Bench.Load;
 
 namespace MirrorGate.Bench.Profiling;
 
-/// <summary>Exploratory version.</summary>
-internal sealed class TraceAnalysis
+/// <summary>
+/// Reads the gateway's EventPipe trace: thread samples (1 ms apart, every managed thread) split into idle, blocked
+/// (a thread parked under gateway code: sleeps, lock waits) and running (managed code, or native code that is not
+/// a wait: SQLite, socket syscalls), running samples attributed to components; allocation ticks by type and by the
+/// gateway method that allocated; GC counts and pauses; lock contention.
+/// </summary>
+internal sealed partial class TraceAnalysis
 {
-    private readonly Dictionary<string, int> _leaf = [];
-    private readonly Dictionary<string, int> _inclusive = [];
-    private readonly Dictionary<int, int> _types = [];
-    private readonly Dictionary<string, long> _allocByType = [];
-    private int _samples;
-    private long _allocated;
-    private readonly List<string> _examples = [];
+    /// <summary>Innermost-frame wins: the first of these found walking from the leaf decides the component.</summary>
+    private static readonly (string Component, string[] Markers)[] Components =
+    [
+        ("Thread-pool workers spinning before they sleep", ["LowLevelSpinWaiter"]),
+        ("SQLite (Microsoft.Data.Sqlite and native sqlite3)", ["Microsoft.Data.Sqlite", "SQLitePCL"]),
+        ("Logging (Serilog, Microsoft.Extensions.Logging)", ["Serilog", "Microsoft.Extensions.Logging"]),
+        ("JSON (System.Text.Json)", ["System.Text.Json"]),
+        ("Proof of work and sentinel", ["ChatGpt.Sentinel"]),
+        ("Upstream stream decoding (SSE, \"v1\" deltas)", ["ChatGpt.Streaming"]),
+        ("Grain runtime (dispatch proxy, reflection, turns)", ["MirrorGate.Silo.Runtime", "System.Reflection", "DispatchProxy", "InvokeStub_"]),
+        ("Sockets (send/receive syscalls, epoll dispatch)", ["System.Net.Sockets"]),
+        ("HttpClient to the upstream (System.Net.Http)", ["System.Net.Http"]),
+        ("Kestrel and ASP.NET Core pipeline", ["Microsoft.AspNetCore"]),
+        ("Gateway code (MirrorGate.*)", ["MirrorGate."]),
+        ("Crypto and random", ["System.Security.Cryptography"]),
+    ];
 
-    public static TraceAnalysis Analyse(string nettrace, int processId, int requests)
+    private static readonly string[] IdleMarkers =
+    [
+        "LowLevelLifoSemaphore.", "Monitor.Wait", "WaitHandle.Wait", "ManualResetEventSlim.Wait", "SemaphoreSlim.Wait",
+        "SocketAsyncEngine.EventLoop", "FileSystemWatcher", "WorkerThreadStart", "GateThreadStart", "Heartbeat.TimerLoop",
+        "Thread.Sleep", "LowLevelMonitor", "WaitThread", "Task.SpinThenBlockingWait", "Task.InternalWait", "TimerQueue",
+        "ThreadPoolWorkQueue.Dispatch", "ThreadPoolTypedWorkItemQueue",
+    ];
+
+    private readonly int _processId;
+    private readonly Dictionary<string, int> _components = [];
+    private readonly Dictionary<string, int> _gatewayInclusive = [];
+    private readonly Dictionary<string, int> _blocked = [];
+    private readonly Dictionary<string, long> _allocatedByType = [];
+    private readonly Dictionary<string, long> _allocatedByMethod = [];
+    private readonly int[] _gcByGeneration = new int[3];
+    private int _idle;
+    private int _running;
+    private int _gcSuspended;
+    private long _allocated;
+    private double _pauseStart = double.NaN;
+    private bool _pauseForGc;
+    private int _otherSuspensions;
+    private double _otherSuspensionMs;
+    private double _pauseTotalMs;
+    private double _pauseMaxMs;
+    private long _heapAfterLastGc;
+    private long _heapMax;
+    private int _contentions;
+    private double _contentionMs;
+
+    private TraceAnalysis(int processId) => _processId = processId;
+
+    public static TraceAnalysis Analyse(string nettrace, int processId)
     {
         var etlx = TraceLog.CreateFromEventPipeDataFile(nettrace);
         try
         {
             using var log = new TraceLog(etlx);
-            var analysis = new TraceAnalysis();
+            var analysis = new TraceAnalysis(processId);
             foreach (var e in log.Events)
             {
                 analysis.Observe(e);
@@ -38,73 +85,232 @@ internal sealed class TraceAnalysis
         }
     }
 
-    private void Observe(TraceEvent e)
-    {
-        if (e.ProviderName == "Microsoft-DotNETCore-SampleProfiler")
-        {
-            var data = e.EventData();
-            var type = data.Length >= 4 ? BitConverter.ToInt32(data, 0) : -1;
-            _types[type] = _types.GetValueOrDefault(type) + 1;
-            _samples++;
-            var stack = e.CallStack();
-            var frames = new List<string>();
-            for (var f = stack; f is not null; f = f.Caller)
-            {
-                var name = f.CodeAddress.FullMethodName;
-                frames.Add(string.IsNullOrEmpty(name) ? "?" + f.CodeAddress.ModuleName : name);
-            }
-
-            if (frames.Count > 0)
-            {
-                var key = type + " " + frames[0];
-                _leaf[key] = _leaf.GetValueOrDefault(key) + 1;
-                foreach (var frame in frames.Distinct())
-                {
-                    _inclusive[frame] = _inclusive.GetValueOrDefault(frame) + 1;
-                }
-
-                var ex = string.Join(" <- ", frames.Take(14));
-                if ((frames[0].Contains("Sleep", StringComparison.Ordinal) || frames[0].StartsWith('?')) && _examples.Count < 400)
-                {
-                    _examples.Add(type + " " + ex);
-                }
-            }
-        }
-        else if (e is GCAllocationTickTraceData tick)
-        {
-            _allocated += tick.AllocationAmount64;
-            _allocByType[tick.TypeName] = _allocByType.GetValueOrDefault(tick.TypeName) + tick.AllocationAmount64;
-        }
-    }
-
     public string ToMarkdown(Scenario scenario, int concurrency, LoadOutcome outcome, TimeSpan cpu, long traceBytes)
     {
-        var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"samples {_samples}, types {string.Join(", ", _types.Select(t => $"{t.Key}:{t.Value}"))}, allocated {_allocated / 1e6:F1} MB over {outcome.Completed} req, trace {traceBytes / 1e6:F1} MB, cpu {cpu.TotalMilliseconds} ms");
-        sb.AppendLine("LEAF");
-        foreach (var (k, v) in _leaf.OrderByDescending(x => x.Value).Take(40))
+        var inv = CultureInfo.InvariantCulture;
+        var requests = Math.Max(1, outcome.Completed);
+        var md = new StringBuilder();
+        md.AppendLine("## Where the gateway spends its time (EventPipe profile)");
+        md.AppendLine();
+        md.AppendLine(inv, $"One extra run, not part of the figures above: {outcome.Completed} `{scenario.Name}` requests at concurrency {concurrency} while an EventPipe session (the runtime's own diagnostics port; sample profiler, GC and contention events, allocation ticks) recorded the gateway process ({traceBytes / 1024.0 / 1024.0:F1} MiB trace). Sampling slows the gateway, so read shares, not absolute times: {outcome.RequestsPerSecond:F0} req/s, p50 {outcome.Latency.P50:F2} ms, gateway CPU {cpu.TotalMilliseconds / requests:F2} ms/req during this run.");
+        md.AppendLine();
+        var cpuPerRequest = cpu.TotalMilliseconds / requests;
+        md.AppendLine(inv, $"Thread samples (one per managed thread per ms) per request: {_running / (double)requests:F2} ms running or runnable, **{Blocked() / (double)requests:F2} ms blocked under gateway code**, {_idle / (double)requests:F1} ms idle, {_gcSuspended / (double)requests:F2} ms suspended for GC. On 2 busy cores a runnable thread often waits for a CPU, so running samples exceed CPU time; the *≈ CPU* column spreads the measured {cpuPerRequest:F2} ms/req over the running samples. Server GC threads are native and not sampled.");
+        md.AppendLine();
+        md.AppendLine("| running samples by component (innermost matching frame) | share | ≈ CPU ms/req |");
+        md.AppendLine("| --- | ---: | ---: |");
+        foreach (var (component, samples) in _components.OrderByDescending(c => c.Value))
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"{v,7} {k}");
+            var share = samples / (double)Math.Max(1, _running);
+            md.AppendLine(inv, $"| {component} | {share:P0} | {share * cpuPerRequest:F3} |");
         }
 
-        sb.AppendLine("INCLUSIVE");
-        foreach (var (k, v) in _inclusive.OrderByDescending(x => x.Value).Take(80))
+        md.AppendLine();
+        md.AppendLine("| gateway method (inclusive: what it calls, in the synchronous part of each async step) | share of running | ≈ CPU ms/req |");
+        md.AppendLine("| --- | ---: | ---: |");
+        foreach (var (method, samples) in _gatewayInclusive.OrderByDescending(c => c.Value).Take(18))
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"{v,7} {k}");
+            var share = samples / (double)Math.Max(1, _running);
+            md.AppendLine(inv, $"| `{method}` | {share:P0} | {share * cpuPerRequest:F3} |");
         }
 
-        sb.AppendLine("ALLOC");
-        foreach (var (k, v) in _allocByType.OrderByDescending(x => x.Value).Take(30))
+        md.AppendLine();
+        if (_blocked.Count > 0)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"{v / 1e6,9:F2} MB {k}");
+            md.AppendLine("| blocked threads: where (wait ← innermost gateway frames) | thread-ms/req |");
+            md.AppendLine("| --- | ---: |");
+            foreach (var (where, samples) in _blocked.OrderByDescending(c => c.Value).Take(6))
+            {
+                md.AppendLine(inv, $"| `{where}` | {samples / (double)requests:F3} |");
+            }
+
+            md.AppendLine();
         }
 
-        sb.AppendLine("EXAMPLES");
-        foreach (var x in _examples.GroupBy(x => x).OrderByDescending(g => g.Count()).Take(12))
+        md.AppendLine(inv, $"**Allocations: {_allocated / (double)requests / 1024:F1} KiB per request** (sum of allocation ticks, one per ~100 KB; {_allocated / 1024.0 / 1024.0:F1} MiB in all).");
+        md.AppendLine();
+        md.AppendLine("| type | KiB/req | share |");
+        md.AppendLine("| --- | ---: | ---: |");
+        foreach (var (type, bytes) in _allocatedByType.OrderByDescending(c => c.Value).Take(10))
         {
-            sb.AppendLine(x.Count() + " " + x.Key);
+            md.AppendLine(inv, $"| `{type}` | {bytes / (double)requests / 1024:F1} | {bytes / (double)Math.Max(1, _allocated):P0} |");
         }
 
-        return sb.ToString();
+        md.AppendLine();
+        md.AppendLine("| allocating site (innermost gateway frame on the tick's stack) | KiB/req | share |");
+        md.AppendLine("| --- | ---: | ---: |");
+        foreach (var (method, bytes) in _allocatedByMethod.OrderByDescending(c => c.Value).Take(12))
+        {
+            md.AppendLine(inv, $"| `{method}` | {bytes / (double)requests / 1024:F1} | {bytes / (double)Math.Max(1, _allocated):P0} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(inv, $"GC during the run: {_gcByGeneration[0]} gen0, {_gcByGeneration[1]} gen1, {_gcByGeneration[2]} gen2 collections; pauses {_pauseTotalMs:F1} ms in all ({_pauseTotalMs / requests:F3} ms/req), longest {_pauseMaxMs:F1} ms; heap {_heapAfterLastGc / 1024.0 / 1024.0:F1} MiB after the last GC, largest {_heapMax / 1024.0 / 1024.0:F1} MiB. Other runtime suspensions (tiering, rundown): {_otherSuspensions}, {_otherSuspensionMs:F1} ms. Lock contention: {_contentions} waits, {_contentionMs:F1} ms in all.");
+        return md.ToString();
     }
+
+    private int Blocked() => _blocked.Values.Sum();
+
+    private void Observe(TraceEvent e)
+    {
+        if (e.ProcessID != _processId && e.ProcessID > 0)
+        {
+            return;
+        }
+
+        switch (e)
+        {
+            case GCAllocationTickTraceData tick:
+                OnAllocation(tick);
+                return;
+            case GCStartTraceData start:
+                _gcByGeneration[Math.Clamp(start.Depth, 0, 2)]++;
+                return;
+            case GCHeapStatsTraceData stats:
+                _heapAfterLastGc = stats.GenerationSize0 + stats.GenerationSize1 + stats.GenerationSize2 + stats.GenerationSize3 + stats.GenerationSize4;
+                _heapMax = Math.Max(_heapMax, stats.TotalHeapSize);
+                return;
+            case ContentionStopTraceData stop:
+                _contentions++;
+                _contentionMs += stop.DurationNs / 1e6;
+                return;
+        }
+
+        if (e.ProviderName == "Microsoft-DotNETCore-SampleProfiler")
+        {
+            OnSample(e);
+        }
+        else if (e is GCSuspendEETraceData suspend)
+        {
+            _pauseStart = e.TimeStampRelativeMSec;
+            _pauseForGc = suspend.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep;
+        }
+        else if (e.EventName.EndsWith("RestartEEStop", StringComparison.Ordinal) && !double.IsNaN(_pauseStart))
+        {
+            var pause = e.TimeStampRelativeMSec - _pauseStart;
+            if (_pauseForGc)
+            {
+                _pauseTotalMs += pause;
+                _pauseMaxMs = Math.Max(_pauseMaxMs, pause);
+            }
+            else
+            {
+                _otherSuspensions++;
+                _otherSuspensionMs += pause;
+            }
+
+            _pauseStart = double.NaN;
+        }
+    }
+
+    private void OnSample(TraceEvent e)
+    {
+        var frames = Frames(e.CallStack());
+        if (frames.Count == 0)
+        {
+            return;
+        }
+
+        var payload = e.EventData();
+        var managed = payload.Length >= 4 && BitConverter.ToInt32(payload, 0) == 2;
+        var innermost = frames.FirstOrDefault(f => !f.StartsWith('?')) ?? "";
+        if (innermost.Contains("PollGC", StringComparison.Ordinal))
+        {
+            _gcSuspended++;
+            return;
+        }
+
+        var spinning = innermost.Contains("LowLevelSpinWaiter", StringComparison.Ordinal);
+        var waiting = !spinning && (IdleMarkers.Any(m => innermost.Contains(m, StringComparison.Ordinal)) || frames.Any(f => f.Contains("FileSystemWatcher", StringComparison.Ordinal)));
+        if (waiting && (!managed || innermost.Contains("Thread.Sleep", StringComparison.Ordinal) || innermost.Contains("WorkerThreadStart", StringComparison.Ordinal)))
+        {
+            var gatewayFrames = frames.Where(IsGatewayFrame).Take(2).Select(Short).ToList();
+            if (gatewayFrames.Count == 0)
+            {
+                _idle++;
+                return;
+            }
+
+            var where = Short(innermost) + " ← " + string.Join(" ← ", gatewayFrames);
+            _blocked[where] = _blocked.GetValueOrDefault(where) + 1;
+            return;
+        }
+
+        _running++;
+        var component = Components.FirstOrDefault(c => frames.Any(f => c.Markers.Any(m => f.Contains(m, StringComparison.Ordinal))));
+        var name = component.Component ?? "Runtime and other (threading, GC allocation helpers, unresolved native)";
+        if (component.Component is not null)
+        {
+            // Innermost wins: pick the component whose marker appears closest to the leaf.
+            name = frames.Select(f => Components.FirstOrDefault(c => c.Markers.Any(m => f.Contains(m, StringComparison.Ordinal))).Component).First(c => c is not null)!;
+        }
+
+        _components[name] = _components.GetValueOrDefault(name) + 1;
+
+
+        foreach (var method in frames.Where(f => f.StartsWith("MirrorGate.", StringComparison.Ordinal)).Select(Short).Distinct())
+        {
+            _gatewayInclusive[method] = _gatewayInclusive.GetValueOrDefault(method) + 1;
+        }
+    }
+
+    private void OnAllocation(GCAllocationTickTraceData tick)
+    {
+        _allocated += tick.AllocationAmount64;
+        var type = tick.TypeName ?? "?";
+        _allocatedByType[type] = _allocatedByType.GetValueOrDefault(type) + tick.AllocationAmount64;
+        var frames = Frames(tick.CallStack());
+        var site = frames.FirstOrDefault(f => f.StartsWith("MirrorGate.", StringComparison.Ordinal)) is { } gateway
+            ? Short(gateway)
+            : frames.Any(f => f.Contains("Microsoft.AspNetCore", StringComparison.Ordinal)) ? "(ASP.NET Core / Kestrel, no gateway frame)"
+            : frames.Any(f => f.Contains("System.Net", StringComparison.Ordinal)) ? "(System.Net, no gateway frame)"
+            : "(other, no gateway frame)";
+        _allocatedByMethod[site] = _allocatedByMethod.GetValueOrDefault(site) + tick.AllocationAmount64;
+    }
+
+    private static List<string> Frames(TraceCallStack? stack)
+    {
+        var frames = new List<string>();
+        for (var frame = stack; frame is not null; frame = frame.Caller)
+        {
+            var name = frame.CodeAddress.FullMethodName;
+            frames.Add(string.IsNullOrEmpty(name) ? "?" + frame.CodeAddress.ModuleName : name);
+        }
+
+        return frames;
+    }
+
+    private static bool IsGatewayFrame(string frame) =>
+        frame.StartsWith("MirrorGate.", StringComparison.Ordinal) || frame.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal);
+
+    /// <summary><c>Ns.Type+&lt;Method&gt;d__9.MoveNext()</c> → <c>Type.Method</c>; <c>Ns.Type.Method(args)</c> → <c>Type.Method</c>.</summary>
+    private static string Short(string frame)
+    {
+        var noArgs = frame.Split('(')[0];
+        var asyncStep = AsyncStep().Match(noArgs);
+        if (asyncStep.Success)
+        {
+            return LastSegment(asyncStep.Groups["type"].Value) + "." + asyncStep.Groups["method"].Value;
+        }
+
+        if (noArgs.EndsWith("..ctor", StringComparison.Ordinal) || noArgs.EndsWith("..cctor", StringComparison.Ordinal))
+        {
+            var ctor = noArgs.LastIndexOf("..", StringComparison.Ordinal);
+            return LastSegment(noArgs[..ctor]) + noArgs[(ctor + 1)..];
+        }
+
+        var lastDot = noArgs.LastIndexOf('.');
+        return lastDot <= 0 ? noArgs : LastSegment(noArgs[..lastDot]) + noArgs[lastDot..];
+    }
+
+    private static string LastSegment(string typeName)
+    {
+        var generic = typeName.IndexOf('[');
+        var plain = generic < 0 ? typeName : typeName[..generic];
+        var dot = plain.LastIndexOf('.');
+        return dot < 0 ? plain : plain[(dot + 1)..];
+    }
+
+    [GeneratedRegex(@"^(?<type>[^<]+)\+<(?<method>[^>]+)>d__\d+")]
+    private static partial Regex AsyncStep();
 }

@@ -20,10 +20,15 @@ internal static class MarkdownReport
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine("# MirrorGate gateway benchmark");
         md.AppendLine();
-        md.AppendLine(inv, $"- Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {duration.TotalSeconds:F0} s, commit `{GitCommit()}`");
+        md.AppendLine(inv, $"- Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {duration.TotalSeconds:F0} s, commit `{options.Commit ?? GitCommit()}`");
         md.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; server GC in both processes (bench: {GCSettings.IsServerGC})");
         md.AppendLine(inv, $"- Simulator in the bench process: {options.ReplyChunks}-chunk \"v1\" replies, proof-of-work difficulty `{options.PowDifficulty}`; gateway `{Path.GetFileName(gatewayDll)}` in its own process, loopback HTTP/1.1");
         md.AppendLine(inv, $"- Each run: {options.Requests} requests at concurrency 1, {options.RequestsFor(2)} above; warm-up {options.WarmUp} per target and scenario first; {options.Rounds} rounds, targets interleaved; figures are **medians of the round results**");
+        if (options.GatewayEnvironment.Count > 0 || options.GatewaySettings.Count > 0)
+        {
+            md.AppendLine(inv, $"- **Experiment**: gateway started with {string.Join(", ", options.GatewayEnvironment.Select(p => $"`{p.Key}={p.Value}`").Concat(options.GatewaySettings.Select(s => $"`{s}`")))}");
+        }
+
         md.AppendLine("- *direct* = the gateway's own upstream client (`IChatGptClient`) running the same turn (sentinel prepare + finalize, conduit prepare, conversation POST, stream decode) from the bench process; *gateway* = `POST /v1/chat/completions` to the gateway process, which does that turn itself, read whole or to `data: [DONE]`");
         md.AppendLine("- *added* = gateway − direct of the medians, per statistic. A difference of percentiles is not the percentile of the difference: read added p99 as approximate");
         md.AppendLine();
