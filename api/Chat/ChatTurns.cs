@@ -22,7 +22,7 @@ public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispa
         if (conversationId is not null)
         {
             continued = await grains.GetGrain<IConversationGrain>(conversationId).GetAsync();
-            if (continued is not null && (!continued.MayContinue(caller.UserName) || (caller.AccountId is { } own && own != continued.AccountId)))
+            if (!MayContinue(caller, continued))
             {
                 return TurnStart.Fail(GatewayFailure.ConversationNotFound(conversationId));
             }
@@ -52,6 +52,16 @@ public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispa
 
         return TurnStart.Ok(new ActiveTurn(grains, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
     }
+
+    /// <summary>
+    /// Whether the caller may continue a conversation. One the gateway never saw may only be continued
+    /// by a caller with its own upstream credentials (raw token, own refresh or session token), whose
+    /// account may well own it; sending it from the pool or a shared user token would land on an
+    /// arbitrary account, or let a user into a conversation the account's owner made elsewhere.
+    /// </summary>
+    private static bool MayContinue(Caller caller, ConversationRecord? continued) => continued is null
+        ? caller.Kind is CallerKind.Account or CallerKind.Direct
+        : continued.MayContinue(caller.UserName) && (caller.AccountId is not { } own || own == continued.AccountId);
 }
 
 /// <summary>A started turn or the failure to answer with.</summary>

@@ -93,7 +93,41 @@ public sealed record ChatCompletionRequest(
             includeUsage = usage ?? false;
         }
 
-        return (new ChatCompletionRequest(model, messages, stream ?? false, includeUsage, conversationId is { Length: > 0 } ? conversationId : null, parentMessageId is { Length: > 0 } ? parentMessageId : null, hatd), null);
+        var request = new ChatCompletionRequest(model, messages, stream ?? false, includeUsage, conversationId is { Length: > 0 } ? conversationId : null, parentMessageId is { Length: > 0 } ? parentMessageId : null, hatd);
+        if (!request.MessagesToSend.Any(m => m.Role is not ("system" or "developer" or "assistant")))
+        {
+            return Fail(request.ConversationId is null
+                ? "Invalid 'messages': there is no user message to answer."
+                : "Invalid 'messages': nothing follows the last assistant message, so there is no new user message to answer.", "messages");
+        }
+
+        return (request, null);
+    }
+
+    /// <summary>
+    /// The messages the upstream needs: all of them for a new conversation; for a continued one only
+    /// those after the last assistant message, because the upstream already holds the rest.
+    /// </summary>
+    public IReadOnlyList<ChatMessage> MessagesToSend
+    {
+        get
+        {
+            if (ConversationId is null)
+            {
+                return Messages;
+            }
+
+            var last = -1;
+            for (var i = 0; i < Messages.Count; i++)
+            {
+                if (Messages[i].Role == "assistant")
+                {
+                    last = i;
+                }
+            }
+
+            return last < 0 ? Messages : [.. Messages.Skip(last + 1)];
+        }
     }
 
     /// <summary>One message, or the error and the <c>param</c> path it concerns (<c>messages[i]</c>, <c>.role</c> or <c>.content</c>).</summary>

@@ -6,9 +6,8 @@ using Microsoft.Extensions.Options;
 namespace MirrorGate.Api.OpenAi;
 
 /// <summary>
-/// Turns an OpenAI chat request into the ChatGPT web conversation body (research §3.3). A new
-/// conversation sends the whole message list; a continued one sends only the messages after the
-/// last assistant message, because the upstream already holds the rest. The parent is the client's
+/// Turns an OpenAI chat request into the ChatGPT web conversation body (research §3.3), sending
+/// <see cref="ChatCompletionRequest.MessagesToSend"/>. The parent is the client's
 /// <c>parent_message_id</c>, else the last assistant message the gateway saw in that conversation
 /// (chatgpt-gateway's "auto-match"), else a new root.
 /// </summary>
@@ -16,12 +15,10 @@ public sealed class ChatGptRequestBuilder(IOptionsMonitor<ChatGptOptions> chatGp
 {
     public JsonObject Build(ChatCompletionRequest request, ConversationRecord? continued, bool temporary)
     {
-        var continuing = request.ConversationId is not null;
-        var messages = continuing ? AfterLastAssistant(request.Messages) : request.Messages;
         var body = new JsonObject
         {
             ["action"] = "next",
-            ["messages"] = new JsonArray([.. messages.Select(ToUpstream)]),
+            ["messages"] = new JsonArray([.. request.MessagesToSend.Select(ToUpstream)]),
             ["parent_message_id"] = request.ParentMessageId ?? continued?.LastAssistantMessageId ?? NewRoot(),
             ["model"] = request.Model.Slug,
             ["timezone_offset_min"] = -(int)time.LocalTimeZone.GetUtcOffset(time.GetUtcNow()).TotalMinutes,
@@ -29,7 +26,7 @@ public sealed class ChatGptRequestBuilder(IOptionsMonitor<ChatGptOptions> chatGp
             ["conversation_mode"] = new JsonObject { ["kind"] = "primary_assistant" },
             ["system_hints"] = new JsonArray(),
         };
-        if (continuing)
+        if (request.ConversationId is not null)
         {
             body["conversation_id"] = request.ConversationId;
         }
@@ -39,20 +36,6 @@ public sealed class ChatGptRequestBuilder(IOptionsMonitor<ChatGptOptions> chatGp
 
     /// <summary>The web client starts a new chat under "client-created-root"; older gateways used a random id (research §3.3).</summary>
     private string NewRoot() => chatGpt.CurrentValue.Flow == ChatGptFlow.Newest ? "client-created-root" : Guid.NewGuid().ToString();
-
-    private static IReadOnlyList<ChatMessage> AfterLastAssistant(IReadOnlyList<ChatMessage> messages)
-    {
-        var last = -1;
-        for (var i = 0; i < messages.Count; i++)
-        {
-            if (messages[i].Role == "assistant")
-            {
-                last = i;
-            }
-        }
-
-        return last < 0 ? messages : [.. messages.Skip(last + 1)];
-    }
 
     private static JsonNode ToUpstream(ChatMessage message) => new JsonObject
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using MirrorGate.Tests.Infrastructure;
 using MirrorGate.UpstreamSim;
 
@@ -68,5 +69,45 @@ public sealed class ConversationAffinityTests
 
         Assert.Equal(HttpStatusCode.OK, follow.StatusCode);
         Assert.Equal(SimReplies.For("adding to it", 2), await follow.ContentAsync());
+    }
+
+    [Fact]
+    public async Task A_conversation_the_gateway_never_saw_is_not_sent_to_an_arbitrary_pooled_account()
+    {
+        await using var app = await GatewayApp.StartAsync();
+        await app.AddPooledAccountAsync("pool-a@example.com");
+        var own = app.Simulator.AddAccount("own@example.com");
+        var unknown = Guid.NewGuid().ToString();
+
+        using var fromPool = await app.CreateClient(GatewayApp.ServiceKey).ChatAsync("continue?", conversationId: unknown);
+        Assert.Equal(HttpStatusCode.NotFound, fromPool.StatusCode);
+        Assert.Equal("conversation_not_found", (await fromPool.JsonAsync())["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(0, app.Simulator.CallCount("f/conversation"));
+
+        // A caller with its own credential may own conversations made elsewhere: its account decides.
+        using var fromOwnToken = await app.CreateClient($"{GatewayApp.ServiceKey} {own.AccessToken}").ChatAsync("continue?", conversationId: unknown);
+        Assert.Equal(1, app.Simulator.CallCount("f/conversation", "own@example.com"));
+        Assert.NotEqual(HttpStatusCode.OK, fromOwnToken.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_continuation_with_nothing_new_after_the_last_assistant_message_is_refused_before_any_upstream_call()
+    {
+        await using var app = await GatewayApp.StartAsync();
+        await app.AddPooledAccountAsync("nothing-new@example.com");
+        using var client = app.CreateClient(GatewayApp.ServiceKey);
+        using var opening = await client.ChatAsync("turn 1");
+        var conversationId = (await opening.JsonAsync())["conversation_id"]!.GetValue<string>();
+
+        using var response = await client.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            model = "auto",
+            conversation_id = conversationId,
+            messages = new object[] { new { role = "user", content = "turn 1" }, new { role = "assistant", content = "answer" } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("messages", (await response.JsonAsync())["error"]!["param"]!.GetValue<string>());
+        Assert.Equal(1, app.Simulator.CallCount("f/conversation"));
     }
 }

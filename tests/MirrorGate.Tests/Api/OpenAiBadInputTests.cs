@@ -49,6 +49,8 @@ public sealed class OpenAiBadInputTests
             new("{\"model\":\"auto\",\"messages\":[]}", 400, "messages", "invalid_request_error"),
             new("{\"model\":\"auto\",\"messages\":\"hi\"}", 400, "messages", "invalid_request_error"),
             new("{\"model\":\"auto\",\"messages\":{\"role\":\"user\",\"content\":\"hi\"}}", 400, "messages", "invalid_request_error"),
+            new("{\"model\":\"auto\",\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"}]}", 400, "messages", "invalid_request_error"),
+            new("{\"model\":\"auto\",\"messages\":[{\"role\":\"assistant\",\"content\":\"hello\"}]}", 400, "messages", "invalid_request_error"),
         ],
         ["message"] =
         [
