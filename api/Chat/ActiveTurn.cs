@@ -14,9 +14,10 @@ namespace MirrorGate.Api.Chat;
 /// an exception) gives the reservation back when the turn is disposed.
 /// </summary>
 /// <remarks>
-/// The conversation's owner is recorded as soon as the upstream names the conversation, not at the
-/// end: a client may send the next turn the instant it reads <c>[DONE]</c>, and that turn must find
-/// its account. The write runs beside the stream and is awaited before the turn settles.
+/// The conversation's owner is recorded as soon as the upstream names the conversation and its
+/// assistant message, not at the end: a client may send the next turn the instant it reads
+/// <c>[DONE]</c>, and that turn must find its account. The write runs beside the stream and is
+/// awaited before the turn settles.
 /// </remarks>
 public sealed class ActiveTurn(
     IGrainFactory grains,
@@ -30,6 +31,7 @@ public sealed class ActiveTurn(
 {
     private bool _settled;
     private Task _recording = Task.CompletedTask;
+    private string? _recordedMessageId;
 
     public ConversationStream Stream => upstream.Stream;
 
@@ -47,15 +49,11 @@ public sealed class ActiveTurn(
             return;
         }
 
-        var changed = identified.ConversationId != ConversationId || (identified.AssistantMessageId is not null && identified.AssistantMessageId != AssistantMessageId);
         ConversationId = identified.ConversationId;
         AssistantMessageId = identified.AssistantMessageId ?? AssistantMessageId;
-        if (changed && !temporary && upstream.AccountId is { } accountId)
+        if (_recordedMessageId is null && AssistantMessageId is not null)
         {
-            var turn = new ConversationTurn(accountId, caller.UserName, AssistantMessageId, isolatedSession);
-            var conversation = grains.GetGrain<IConversationGrain>(identified.ConversationId);
-            var previous = _recording;
-            _recording = RecordAfterAsync(previous, conversation, turn);
+            _recording = RecordAsync();
         }
     }
 
@@ -63,6 +61,12 @@ public sealed class ActiveTurn(
     {
         _settled = true;
         await _recording;
+        if (ConversationId is not null && (AssistantMessageId ?? string.Empty) != _recordedMessageId)
+        {
+            // No assistant id came early, or a later assistant message (after a tool step) ended the turn.
+            await RecordAsync();
+        }
+
         if (upstream.AccountId is { } accountId)
         {
             await grains.GetGrain<IAccountGrain>(accountId).RecordUseAsync(model.Id);
@@ -90,9 +94,16 @@ public sealed class ActiveTurn(
         }
     }
 
-    private static async Task RecordAfterAsync(Task previous, IConversationGrain conversation, ConversationTurn turn)
+    /// <summary>One write per turn in the usual case: owner, user, privacy and the assistant message to continue from.</summary>
+    private Task RecordAsync()
     {
-        await previous;
-        await conversation.RecordTurnAsync(turn);
+        _recordedMessageId = AssistantMessageId ?? string.Empty;
+        if (temporary || upstream.AccountId is not { } accountId || ConversationId is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        return grains.GetGrain<IConversationGrain>(ConversationId)
+            .RecordTurnAsync(new ConversationTurn(accountId, caller.UserName, AssistantMessageId, isolatedSession));
     }
 }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using MirrorGate.Silo.Storage;
+using MirrorGate.Silo.Storage.Sqlite;
 using MirrorGate.Tests.Infrastructure;
 using MirrorGate.UpstreamSim;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Tests.Api;
 
@@ -109,5 +112,26 @@ public sealed class ConversationAffinityTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("messages", (await response.JsonAsync())["error"]!["param"]!.GetValue<string>());
         Assert.Equal(1, app.Simulator.CallCount("f/conversation"));
+    }
+
+    [Fact]
+    public async Task A_turn_writes_its_conversation_record_once_and_nothing_else()
+    {
+        CountingStorage? storage = null;
+        await using var app = await GatewayApp.StartAsync(services: s => s.AddSingleton<IGrainStorage>(sp =>
+            storage = new CountingStorage(ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp))));
+        await app.AddPooledAccountAsync("writes@example.com");
+        using var client = app.CreateClient(GatewayApp.ServiceKey);
+        var accountWrites = storage!.Writes("account");
+
+        using var opening = await client.ChatAsync("turn 1");
+        var conversationId = (await opening.JsonAsync())["conversation_id"]!.GetValue<string>();
+        using var second = await client.ChatAsync("turn 2", conversationId: conversationId, stream: true);
+        await SseRead.ReadAsync(second);
+        using var temporary = await client.ChatAsync("off the record", hatd: true);
+
+        Assert.Equal(HttpStatusCode.OK, temporary.StatusCode);
+        Assert.Equal(2, storage.Writes("conversation"));
+        Assert.Equal(accountWrites, storage.Writes("account"));
     }
 }
