@@ -41,6 +41,9 @@ internal sealed record BenchOptions
     /// <summary>Extra configuration for the gateway process, as <c>--Key=Value</c> command-line settings.</summary>
     public IReadOnlyList<string> GatewaySettings { get; init; } = [];
 
+    /// <summary>Run the BenchmarkDotNet micro-benchmarks instead of the load benchmark.</summary>
+    public bool Micro { get; init; }
+
     /// <summary>Commit named in the report; by default <c>git rev-parse</c> in the working directory.</summary>
     public string? Commit { get; init; }
 
@@ -68,6 +71,7 @@ internal sealed record BenchOptions
                 "--no-profile" => options with { Profile = false },
                 "--out" => options with { Output = Next() },
                 "--commit" => options with { Commit = Next() },
+                "--micro" => options with { Micro = true, Output = Path.Combine("bench", "results", "micro.md") },
                 "--gateway-dll" => options with { GatewayDll = Next() },
                 "--gateway-env" => options with { GatewayEnvironment = WithPair(options.GatewayEnvironment, Next()) },
                 "--gateway-setting" => options with { GatewaySettings = [.. options.GatewaySettings, Setting(Next())] },
@@ -90,6 +94,7 @@ internal sealed record BenchOptions
           --pow-difficulty HEX  simulator proof-of-work difficulty (default ffffff: first nonce wins)
           --no-variants         skip the temporary-chat and access-log variants
           --no-profile          skip the EventPipe CPU/allocation profile of the gateway
+          --micro               run the BenchmarkDotNet micro-benchmarks instead (report: bench/results/micro.md)
           --quick               1 round, 200 requests, concurrency 1 and 8 (a smoke run)
           --out PATH            report file (default bench/results/latest.md)
           --commit TEXT         commit to name in the report (default: git rev-parse in the working directory)

@@ -127,18 +127,62 @@ internal sealed class BenchRun(BenchOptions options)
             {
                 foreach (var concurrency in levels)
                 {
+                    if (concurrency == 1 && targets.Count == 2)
+                    {
+                        foreach (var record in await MeasurePairedAsync(configuration, round, gateway, targets[0], targets[1], scenario, cancellationToken))
+                        {
+                            _records.Add(record);
+                            Report(configuration, round, scenario, concurrency, record);
+                        }
+
+                        continue;
+                    }
+
                     var order = flip ? targets.Reverse() : targets;
                     flip = !flip;
                     foreach (var target in order)
                     {
                         var record = await MeasureOneAsync(configuration, round, gateway, target, scenario, concurrency, cancellationToken);
                         _records.Add(record);
-                        var l = record.Outcome.Latency;
-                        Progress($"[{configuration}] round {round} {scenario.Name,-17} c={concurrency,-3} {target.Name,-7} p50 {l.P50,7:F3} ms  p99 {l.P99,7:F3} ms  mean {l.Mean,7:F3} ms  {record.Outcome.RequestsPerSecond,7:F0} req/s  gw cpu {record.GatewayCpuMsPerRequest:F3} ms/req (sys {record.GatewaySystemMsPerRequest:F3})  bench cpu {record.BenchCpuMsPerRequest:F3}, {record.BenchGcCount} GCs {record.BenchGcPauseMs:F0} ms, {record.BenchThreads} threads");
+                        Report(configuration, round, scenario, concurrency, record);
                     }
                 }
             }
         }
+    }
+
+    private static void Report(string configuration, int round, Scenario scenario, int concurrency, RunRecord record)
+    {
+        var l = record.Outcome.Latency;
+        Progress($"[{configuration}] round {round} {scenario.Name,-17} c={concurrency,-3} {record.Target,-7} p50 {l.P50,7:F3} ms  p99 {l.P99,7:F3} ms  mean {l.Mean,7:F3} ms  {record.Outcome.RequestsPerSecond,7:F0} req/s  gw cpu {record.GatewayCpuMsPerRequest:F3} ms/req (sys {record.GatewaySystemMsPerRequest:F3})  bench cpu {record.BenchCpuMsPerRequest:F3}, {record.BenchGcCount} GCs {record.BenchGcPauseMs:F0} ms, {record.BenchThreads} threads");
+    }
+
+    /// <summary>Concurrency 1: the two targets alternate request by request in one loop (see <see cref="PairedRunner"/>).</summary>
+    private async Task<RunRecord[]> MeasurePairedAsync(string configuration, int round, GatewayProcess gateway, ITurnTarget first, ITurnTarget second, Scenario scenario, CancellationToken cancellationToken)
+    {
+        await Task.Delay(150, cancellationToken);
+        var count = options.RequestsFor(1);
+        gateway.BeginWindow();
+        var (gatewayUser, gatewaySystem) = ProcFs.CpuTimes(gateway.ProcessId);
+        var benchCpu = ProcFs.CpuTime(Environment.ProcessId);
+        var benchPause = GC.GetTotalPauseDuration();
+        var benchGcs = GC.CollectionCount(0);
+        var (a, b) = await PairedRunner.RunAsync(ct => first.RunAsync(scenario, ct), ct => second.RunAsync(scenario, ct), count, RunCap * 2, cancellationToken);
+        var (userAfter, systemAfter) = ProcFs.CpuTimes(gateway.ProcessId);
+        var benchCpuUsed = ProcFs.CpuTime(Environment.ProcessId) - benchCpu;
+        var benchPauseMs = (GC.GetTotalPauseDuration() - benchPause).TotalMilliseconds;
+        var benchGcCount = GC.CollectionCount(0) - benchGcs;
+        var peak = gateway.EndWindow();
+        EnsureClean(a, $"{first.Name} {scenario.Name} c=1 (paired)", gateway);
+        EnsureClean(b, $"{second.Name} {scenario.Name} c=1 (paired)", gateway);
+
+        // The gateway's CPU is all spent on the gateway's requests; the bench's CPU is shared by both (per pair).
+        var pairs = Math.Max(1, Math.Min(a.Completed, b.Completed));
+        RunRecord Record(ITurnTarget target, LoadOutcome outcome) => new(round, configuration, target.Name, scenario, 1, outcome,
+            target is GatewayTarget ? (userAfter - gatewayUser + systemAfter - gatewaySystem).TotalMilliseconds / Math.Max(1, outcome.Completed) : 0,
+            target is GatewayTarget ? (systemAfter - gatewaySystem).TotalMilliseconds / Math.Max(1, outcome.Completed) : 0,
+            benchCpuUsed.TotalMilliseconds / pairs, peak, benchGcCount, benchPauseMs, ThreadPool.ThreadCount);
+        return [Record(first, a), Record(second, b)];
     }
 
     private async Task<RunRecord> MeasureOneAsync(string configuration, int round, GatewayProcess gateway, ITurnTarget target, Scenario scenario, int concurrency, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ internal static class MarkdownReport
         md.AppendLine(inv, $"- Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {duration.TotalSeconds:F0} s, commit `{options.Commit ?? GitCommit()}`");
         md.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; server GC in both processes (bench: {GCSettings.IsServerGC})");
         md.AppendLine(inv, $"- Simulator in the bench process: {options.ReplyChunks}-chunk \"v1\" replies, proof-of-work difficulty `{options.PowDifficulty}`; gateway `{Path.GetFileName(gatewayDll)}` in its own process, loopback HTTP/1.1");
-        md.AppendLine(inv, $"- Each run: {options.Requests} requests at concurrency 1, {options.RequestsFor(2)} above; warm-up {options.WarmUp} per target and scenario first; {options.Rounds} rounds, targets interleaved; figures are **medians of the round results**");
+        md.AppendLine(inv, $"- Each run: {options.Requests} requests per target at concurrency 1 (the two targets interleaved), {options.RequestsFor(2)} above; warm-up {options.WarmUp} per target and scenario first; {options.Rounds} rounds, targets alternating; figures are **medians of the round results**");
         if (options.GatewayEnvironment.Count > 0 || options.GatewaySettings.Count > 0)
         {
             md.AppendLine(inv, $"- **Experiment**: gateway started with {string.Join(", ", options.GatewayEnvironment.Select(p => $"`{p.Key}={p.Value}`").Concat(options.GatewaySettings.Select(s => $"`{s}`")))}");
@@ -36,18 +36,19 @@ internal static class MarkdownReport
         var main = records.Where(r => r.Configuration == "warning log").ToList();
         md.AppendLine(inv, $"## Added latency (gateway log level Warning; target p50 added ≤ {TargetP50} ms, p99 added ≤ {TargetP99} ms)");
         md.AppendLine();
-        md.AppendLine("| scenario | conc. | direct p50 | direct p99 | gateway p50 | gateway p99 | **added p50** | **added p99** | added mean | target met |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
+        md.AppendLine("| scenario | conc. | direct p50 | direct p99 | gateway p50 | gateway p99 | **added p50** | **added p99** | added mean | paired added p50 | target met |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
         foreach (var (scenario, concurrency, direct, gateway) in Pairs(main))
         {
             var addedP50 = gateway.P50 - direct.P50;
             var addedP99 = gateway.P99 - direct.P99;
             var met = addedP50 <= TargetP50 && addedP99 <= TargetP99 ? "yes" : "no";
-            md.AppendLine(inv, $"| {scenario.Name} | {concurrency} | {direct.P50:F3} | {direct.P99:F3} | {gateway.P50:F3} | {gateway.P99:F3} | **{addedP50:+0.000;-0.000}** | **{addedP99:+0.000;-0.000}** | {gateway.Mean - direct.Mean:+0.000;-0.000} | {met} |");
+            var paired = double.IsNaN(gateway.PairedDelta) ? "–" : gateway.PairedDelta.ToString("+0.000;-0.000", inv);
+            md.AppendLine(inv, $"| {scenario.Name} | {concurrency} | {direct.P50:F3} | {direct.P99:F3} | {gateway.P50:F3} | {gateway.P99:F3} | **{addedP50:+0.000;-0.000}** | **{addedP99:+0.000;-0.000}** | {gateway.Mean - direct.Mean:+0.000;-0.000} | {paired} | {met} |");
         }
 
         md.AppendLine();
-        md.AppendLine("Milliseconds per request, wall time from send to the end of the answer.");
+        md.AppendLine("Milliseconds per request, wall time from send to the end of the answer. At concurrency 1 the two targets alternate request by request in one loop (same moments, same machine state); *paired added p50* is the median over those request pairs of gateway − direct. Above 1 each target has its own run, back to back.");
         md.AppendLine();
         md.AppendLine("## Throughput and cost per request");
         md.AppendLine();
@@ -147,7 +148,7 @@ internal static class MarkdownReport
     }
 
     /// <summary>Medians over rounds of one target's runs (max for memory).</summary>
-    private sealed record Summary(double P50, double P99, double Mean, double Rps, double GatewayCpu, double BenchCpu, long PeakRss)
+    private sealed record Summary(double P50, double P99, double Mean, double Rps, double GatewayCpu, double BenchCpu, long PeakRss, double PairedDelta)
     {
         public static Summary Of(IReadOnlyList<RunRecord> runs) => new(
             Median(runs.Select(r => r.Outcome.Latency.P50)),
@@ -156,11 +157,12 @@ internal static class MarkdownReport
             Median(runs.Select(r => r.Outcome.RequestsPerSecond)),
             Median(runs.Select(r => r.GatewayCpuMsPerRequest)),
             Median(runs.Select(r => r.BenchCpuMsPerRequest)),
-            runs.Max(r => r.GatewayPeakRss));
+            runs.Max(r => r.GatewayPeakRss),
+            Median(runs.Select(r => r.Outcome.PairedDeltaP50)));
 
         private static double Median(IEnumerable<double> values)
         {
-            var sorted = values.Order().ToArray();
+            var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
             return sorted.Length == 0 ? double.NaN
                 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
                 : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
