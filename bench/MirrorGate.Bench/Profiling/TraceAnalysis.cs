@@ -19,7 +19,7 @@ internal sealed partial class TraceAnalysis
     /// <summary>Innermost-frame wins: the first of these found walking from the leaf decides the component.</summary>
     private static readonly (string Component, string[] Markers)[] Components =
     [
-        ("Thread-pool workers spinning before they sleep", ["LowLevelSpinWaiter"]),
+        ("Idle thread-pool workers spinning before they park", ["LowLevelSpinWaiter"]),
         ("SQLite (Microsoft.Data.Sqlite and native sqlite3)", ["Microsoft.Data.Sqlite", "SQLitePCL"]),
         ("Logging (Serilog, Microsoft.Extensions.Logging)", ["Serilog", "Microsoft.Extensions.Logging"]),
         ("JSON (System.Text.Json)", ["System.Text.Json"]),
@@ -45,6 +45,7 @@ internal sealed partial class TraceAnalysis
     private readonly Dictionary<string, int> _components = [];
     private readonly Dictionary<string, int> _gatewayInclusive = [];
     private readonly Dictionary<string, int> _blocked = [];
+    private readonly Dictionary<string, int> _unattributed = [];
     private readonly Dictionary<string, long> _allocatedByType = [];
     private readonly Dictionary<string, long> _allocatedByMethod = [];
     private readonly int[] _gcByGeneration = new int[3];
@@ -105,6 +106,13 @@ internal sealed partial class TraceAnalysis
             md.AppendLine(inv, $"| {component} | {share:P0} | {share * cpuPerRequest:F3} |");
         }
 
+        var other = _unattributed.Values.Sum();
+        if (other > 0)
+        {
+            md.AppendLine();
+            md.AppendLine(inv, $"Largest leaves of *Runtime and other*: {string.Join("; ", _unattributed.OrderByDescending(u => u.Value).Take(5).Select(u => $"`{u.Key}` {u.Value / (double)other:P0}"))} (`?module` is native code without symbols).");
+        }
+
         md.AppendLine();
         md.AppendLine("| gateway method (inclusive: what it calls, in the synchronous part of each async step) | share of running | ≈ CPU ms/req |");
         md.AppendLine("| --- | ---: | ---: |");
@@ -145,7 +153,7 @@ internal sealed partial class TraceAnalysis
         }
 
         md.AppendLine();
-        md.AppendLine(inv, $"GC during the run: {_gcByGeneration[0]} gen0, {_gcByGeneration[1]} gen1, {_gcByGeneration[2]} gen2 collections; pauses {_pauseTotalMs:F1} ms in all ({_pauseTotalMs / requests:F3} ms/req), longest {_pauseMaxMs:F1} ms; heap {_heapAfterLastGc / 1024.0 / 1024.0:F1} MiB after the last GC, largest {_heapMax / 1024.0 / 1024.0:F1} MiB. Other runtime suspensions (tiering, rundown): {_otherSuspensions}, {_otherSuspensionMs:F1} ms. Lock contention: {_contentions} waits, {_contentionMs:F1} ms in all.");
+        md.AppendLine(inv, $"GC during the run: {_gcByGeneration[0]} gen0, {_gcByGeneration[1]} gen1, {_gcByGeneration[2]} gen2 collections; pauses {_pauseTotalMs:F1} ms in all ({_pauseTotalMs / requests:F3} ms/req), longest {_pauseMaxMs:F1} ms; heap {_heapAfterLastGc / 1024.0 / 1024.0:F1} MiB after the last GC, largest {_heapMax / 1024.0 / 1024.0:F1} MiB. Runtime suspensions not for GC (mostly the sample profiler's own, one per sample tick): {_otherSuspensions}, {_otherSuspensionMs:F1} ms. Lock contention: {_contentions} waits, {_contentionMs:F1} ms in all.");
         return md.ToString();
     }
 
@@ -220,7 +228,10 @@ internal sealed partial class TraceAnalysis
             return;
         }
 
-        var spinning = innermost.Contains("LowLevelSpinWaiter", StringComparison.Ordinal);
+        // A worker with no work spins in managed code (LowLevelSpinWaiter, often inlined into LowLevelLifoSemaphore.Wait)
+        // before it blocks: a managed-code sample there is spinning, an external one is parked.
+        var spinning = innermost.Contains("LowLevelSpinWaiter", StringComparison.Ordinal)
+            || (managed && innermost.Contains("LowLevelLifoSemaphore.", StringComparison.Ordinal));
         var waiting = !spinning && (IdleMarkers.Any(m => innermost.Contains(m, StringComparison.Ordinal)) || frames.Any(f => f.Contains("FileSystemWatcher", StringComparison.Ordinal)));
         if (waiting && (!managed || innermost.Contains("Thread.Sleep", StringComparison.Ordinal) || innermost.Contains("WorkerThreadStart", StringComparison.Ordinal)))
         {
@@ -237,15 +248,20 @@ internal sealed partial class TraceAnalysis
         }
 
         _running++;
-        var component = Components.FirstOrDefault(c => frames.Any(f => c.Markers.Any(m => f.Contains(m, StringComparison.Ordinal))));
+        var component = spinning ? Components[0] : Components.FirstOrDefault(c => frames.Any(f => c.Markers.Any(m => f.Contains(m, StringComparison.Ordinal))));
         var name = component.Component ?? "Runtime and other (threading, GC allocation helpers, unresolved native)";
-        if (component.Component is not null)
+        if (component.Component is not null && !spinning)
         {
             // Innermost wins: pick the component whose marker appears closest to the leaf.
             name = frames.Select(f => Components.FirstOrDefault(c => c.Markers.Any(m => f.Contains(m, StringComparison.Ordinal))).Component).First(c => c is not null)!;
         }
 
         _components[name] = _components.GetValueOrDefault(name) + 1;
+        if (component.Component is null)
+        {
+            var leaf = frames[0].StartsWith('?') ? frames[0] + " under " + Short(innermost) : Short(frames[0]);
+            _unattributed[leaf] = _unattributed.GetValueOrDefault(leaf) + 1;
+        }
 
 
         foreach (var method in frames.Where(f => f.StartsWith("MirrorGate.", StringComparison.Ordinal)).Select(Short).Distinct())
