@@ -10,10 +10,13 @@ namespace MirrorGate.Bench;
 
 /// <summary>
 /// One whole benchmark: the simulator in this process, the gateway in its own, warm-up, then rounds of
-/// interleaved direct/gateway runs per scenario and concurrency, then the breakdown variants and the profile.
+/// direct/gateway runs per scenario and concurrency, then the breakdown variants and the profile.
 /// </summary>
 internal sealed class BenchRun(BenchOptions options)
 {
+    public const string MainConfiguration = "main";
+    public const string LogConfiguration = "access log";
+
     private const string AccountEmail = "bench@example.com";
     private static readonly TimeSpan RunCap = TimeSpan.FromSeconds(60);
     private readonly List<RunRecord> _records = [];
@@ -28,53 +31,48 @@ internal sealed class BenchRun(BenchOptions options)
             ReplyChunks = options.ReplyChunks,
             PowDifficulty = options.PowDifficulty,
         }, cancellationToken);
-        var account = simulator.AddAccount(AccountEmail, plan: "plus");
+        simulator.AddAccount(AccountEmail, plan: "plus");
         Progress($"simulator on {simulator.BaseUrl}");
 
         ProfileResult? profile = null;
-        await using (var gateway = await StartGatewayAsync(gatewayDll, simulator, GatewayLogging.Warning, cancellationToken))
+        await using var gateway = await StartGatewayAsync(gatewayDll, simulator, GatewayLogging.Warning, cancellationToken);
+        _memory.IdleAfterStart = gateway.CurrentRss();
+        await using var direct = new DirectTarget(simulator.BaseUrl, simulator.GetAccount(AccountEmail).AccessToken);
+        using var front = new GatewayTarget("gateway", gateway, options.Concurrency.Max() * 2);
+        Progress($"gateway pid {gateway.ProcessId} on {gateway.BaseAddress}; first answer: {Shorten(await front.ProbeAsync(cancellationToken))}");
+
+        ITurnTarget[] targets = [direct, front];
+        Scenario[] main = [Scenario.NonStream, Scenario.Streamed];
+        await WarmUpAsync(gateway, targets, main, cancellationToken);
+        _memory.AfterWarmUp = gateway.CurrentRss();
+
+        await MeasureAsync(MainConfiguration, gateway, targets, main, options.Concurrency, cancellationToken);
+        if (options.Variants)
         {
-            _memory.IdleAfterStart = gateway.CurrentRss();
-            await using var direct = new DirectTarget(simulator.BaseUrl, simulator.GetAccount(AccountEmail).AccessToken);
-            using var front = new GatewayTarget(gateway.BaseAddress, GatewayProcess.ServiceKey, options.Concurrency.Max() * 2);
-            Progress($"gateway pid {gateway.ProcessId} on {gateway.BaseAddress}; first answer: {Shorten(await front.ProbeAsync(cancellationToken))}");
+            Scenario[] temporary = [Scenario.NonStreamTemporary, Scenario.StreamTemporary];
+            await WarmUpAsync(gateway, targets, temporary, cancellationToken, fraction: 4);
+            await MeasureAsync(MainConfiguration, gateway, targets, temporary, VariantConcurrency(), cancellationToken);
+        }
 
-            ITurnTarget[] targets = [direct, front];
-            Scenario[] main = [Scenario.NonStream, Scenario.Streamed];
-            await WarmUpAsync(gateway, targets, main, cancellationToken);
-            _memory.AfterWarmUp = gateway.CurrentRss();
-
-            await MeasureAsync("warning log", gateway, targets, main, options.Concurrency, cancellationToken);
-            if (options.Variants)
-            {
-                Scenario[] temporary = [Scenario.NonStreamTemporary, Scenario.StreamTemporary];
-                await WarmUpAsync(gateway, targets, temporary, cancellationToken, fraction: 4);
-                await MeasureAsync("warning log", gateway, targets, temporary, VariantConcurrency(), cancellationToken);
-            }
-
-            _memory.AfterMainRuns = gateway.CurrentRss();
-            _memory.LifetimePeak = gateway.LifetimePeakRss();
-            _memory.Requests = simulator.CallCount(SimEndpoints.FConversation);
-            if (options.Profile)
-            {
-                profile = await Profiler.RunAsync(gateway, front, Scenario.Streamed, Math.Min(8, options.Concurrency.Max()), options.RequestsFor(8), cancellationToken);
-            }
-
-            _memory.LifetimePeakAfterProfile = gateway.LifetimePeakRss();
+        _memory.AfterMainRuns = gateway.CurrentRss();
+        _memory.LifetimePeak = gateway.LifetimePeakRss();
+        _memory.Requests = simulator.CallCount(SimEndpoints.FConversation);
+        if (options.Profile)
+        {
+            profile = await Profiler.RunAsync(gateway, front, Scenario.Streamed, Math.Min(8, options.Concurrency.Max()), options.RequestsFor(8), cancellationToken);
         }
 
         if (options.Variants)
         {
-            // The access-log variant needs a gateway started with Information logging.
-            await using var gateway = await StartGatewayAsync(gatewayDll, simulator, GatewayLogging.Information, cancellationToken);
-            await using var direct = new DirectTarget(simulator.BaseUrl, simulator.GetAccount(AccountEmail).AccessToken);
-            using var front = new GatewayTarget(gateway.BaseAddress, GatewayProcess.ServiceKey, options.Concurrency.Max() * 2);
-            ITurnTarget[] targets = [direct, front];
-            Scenario[] main = [Scenario.NonStream, Scenario.Streamed];
-            var linesBefore = gateway.OutputLines;
-            await WarmUpAsync(gateway, targets, main, cancellationToken, fraction: 2);
-            await MeasureAsync("info log", gateway, targets, main, VariantConcurrency(), cancellationToken);
-            _memory.InfoLogLines = gateway.OutputLines - linesBefore;
+            // The access-log variant: a second gateway at Information, measured against the first (still running, idle
+            // while the other works) so that the difference is the log alone.
+            await using var logged = await StartGatewayAsync(gatewayDll, simulator, GatewayLogging.Information, cancellationToken);
+            using var loggedFront = new GatewayTarget("gateway, info log", logged, options.Concurrency.Max() * 2);
+            ITurnTarget[] pair = [front, loggedFront];
+            var linesBefore = logged.OutputLines;
+            await WarmUpAsync(logged, [loggedFront], main, cancellationToken);
+            await MeasureAsync(LogConfiguration, logged, pair, main, VariantConcurrency(), cancellationToken);
+            _memory.InfoLogLines = logged.OutputLines - linesBefore;
         }
 
         Progress($"done in {clock.Elapsed.TotalSeconds:F0} s");
@@ -110,14 +108,18 @@ internal sealed class BenchRun(BenchOptions options)
                 var started = Stopwatch.GetTimestamp();
                 var concurrency = Math.Min(8, options.Concurrency.Max());
                 var outcome = await LoadRunner.RunAsync(ct => target.RunAsync(scenario, ct), concurrency, count, RunCap, cancellationToken);
-                await LoadRunner.RunAsync(ct => target.RunAsync(scenario, ct), 1, Math.Max(20, count / 10), RunCap, cancellationToken);
                 EnsureClean(outcome, $"warm-up {target.Name} {scenario.Name}", gateway);
+                outcome = await LoadRunner.RunAsync(ct => target.RunAsync(scenario, ct), 1, Math.Max(20, count / 10), RunCap, cancellationToken);
+                EnsureClean(outcome, $"warm-up {target.Name} {scenario.Name} c=1", gateway);
                 Progress($"warm-up {target.Name,-7} {scenario.Name,-17} {count} requests in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
             }
         }
     }
 
-    /// <summary>Rounds of runs; in each round, each scenario and concurrency runs the two targets back to back, alternating which goes first.</summary>
+    /// <summary>
+    /// Rounds of runs. At concurrency 1 the two targets alternate request by request in one loop; above it, each
+    /// target has its own run, back to back, alternating which goes first.
+    /// </summary>
     private async Task MeasureAsync(string configuration, GatewayProcess gateway, IReadOnlyList<ITurnTarget> targets, IReadOnlyList<Scenario> scenarios, IReadOnlyList<int> levels, CancellationToken cancellationToken)
     {
         var flip = false;
@@ -129,12 +131,7 @@ internal sealed class BenchRun(BenchOptions options)
                 {
                     if (concurrency == 1 && targets.Count == 2)
                     {
-                        foreach (var record in await MeasurePairedAsync(configuration, round, gateway, targets[0], targets[1], scenario, cancellationToken))
-                        {
-                            _records.Add(record);
-                            Report(configuration, round, scenario, concurrency, record);
-                        }
-
+                        Keep(await MeasurePairedAsync(configuration, round, gateway, targets[0], targets[1], scenario, cancellationToken));
                         continue;
                     }
 
@@ -142,71 +139,46 @@ internal sealed class BenchRun(BenchOptions options)
                     flip = !flip;
                     foreach (var target in order)
                     {
-                        var record = await MeasureOneAsync(configuration, round, gateway, target, scenario, concurrency, cancellationToken);
-                        _records.Add(record);
-                        Report(configuration, round, scenario, concurrency, record);
+                        Keep([await MeasureOneAsync(configuration, round, gateway, target, scenario, concurrency, cancellationToken)]);
                     }
                 }
             }
         }
     }
 
-    private static void Report(string configuration, int round, Scenario scenario, int concurrency, RunRecord record)
+    private void Keep(IEnumerable<RunRecord> records)
     {
-        var l = record.Outcome.Latency;
-        Progress($"[{configuration}] round {round} {scenario.Name,-17} c={concurrency,-3} {record.Target,-7} p50 {l.P50,7:F3} ms  p99 {l.P99,7:F3} ms  mean {l.Mean,7:F3} ms  {record.Outcome.RequestsPerSecond,7:F0} req/s  gw cpu {record.GatewayCpuMsPerRequest:F3} ms/req (sys {record.GatewaySystemMsPerRequest:F3})  bench cpu {record.BenchCpuMsPerRequest:F3}, {record.BenchGcCount} GCs {record.BenchGcPauseMs:F0} ms, {record.BenchThreads} threads");
+        foreach (var record in records)
+        {
+            _records.Add(record);
+            var l = record.Outcome.Latency;
+            Progress($"[{record.Configuration}] round {record.Round} {record.Scenario.Name,-17} c={record.Concurrency,-3} {record.Target,-7} p50 {l.P50,7:F3} ms  p99 {l.P99,7:F3} ms  mean {l.Mean,7:F3} ms  {record.Outcome.RequestsPerSecond,7:F0} req/s  gw cpu {record.GatewayCpuMsPerRequest:F3} ms/req (sys {record.GatewaySystemMsPerRequest:F3})  bench cpu {record.BenchCpuMsPerRequest:F3}, {record.BenchGcCount} GCs {record.BenchGcPauseMs:F0} ms");
+        }
+    }
+
+    private async Task<RunRecord> MeasureOneAsync(string configuration, int round, GatewayProcess gateway, ITurnTarget target, Scenario scenario, int concurrency, CancellationToken cancellationToken)
+    {
+        var count = options.RequestsFor(concurrency);
+        var window = await Window.OpenAsync(gateway, [target], cancellationToken);
+        var outcome = await LoadRunner.RunAsync(ct => target.RunAsync(scenario, ct), concurrency, count, RunCap, cancellationToken);
+        var closed = window.Close();
+        EnsureClean(outcome, $"{target.Name} {scenario.Name} c={concurrency}", gateway);
+        return closed.Record(configuration, round, target, scenario, concurrency, outcome, Math.Max(1, outcome.Completed));
     }
 
     /// <summary>Concurrency 1: the two targets alternate request by request in one loop (see <see cref="PairedRunner"/>).</summary>
     private async Task<RunRecord[]> MeasurePairedAsync(string configuration, int round, GatewayProcess gateway, ITurnTarget first, ITurnTarget second, Scenario scenario, CancellationToken cancellationToken)
     {
-        await Task.Delay(150, cancellationToken);
         var count = options.RequestsFor(1);
-        gateway.BeginWindow();
-        var (gatewayUser, gatewaySystem) = ProcFs.CpuTimes(gateway.ProcessId);
-        var benchCpu = ProcFs.CpuTime(Environment.ProcessId);
-        var benchPause = GC.GetTotalPauseDuration();
-        var benchGcs = GC.CollectionCount(0);
+        var window = await Window.OpenAsync(gateway, [first, second], cancellationToken);
         var (a, b) = await PairedRunner.RunAsync(ct => first.RunAsync(scenario, ct), ct => second.RunAsync(scenario, ct), count, RunCap * 2, cancellationToken);
-        var (userAfter, systemAfter) = ProcFs.CpuTimes(gateway.ProcessId);
-        var benchCpuUsed = ProcFs.CpuTime(Environment.ProcessId) - benchCpu;
-        var benchPauseMs = (GC.GetTotalPauseDuration() - benchPause).TotalMilliseconds;
-        var benchGcCount = GC.CollectionCount(0) - benchGcs;
-        var peak = gateway.EndWindow();
+        var closed = window.Close();
         EnsureClean(a, $"{first.Name} {scenario.Name} c=1 (paired)", gateway);
         EnsureClean(b, $"{second.Name} {scenario.Name} c=1 (paired)", gateway);
 
-        // The gateway's CPU is all spent on the gateway's requests; the bench's CPU is shared by both (per pair).
+        // The bench's CPU is shared by both targets: it is given per pair.
         var pairs = Math.Max(1, Math.Min(a.Completed, b.Completed));
-        RunRecord Record(ITurnTarget target, LoadOutcome outcome) => new(round, configuration, target.Name, scenario, 1, outcome,
-            target is GatewayTarget ? (userAfter - gatewayUser + systemAfter - gatewaySystem).TotalMilliseconds / Math.Max(1, outcome.Completed) : 0,
-            target is GatewayTarget ? (systemAfter - gatewaySystem).TotalMilliseconds / Math.Max(1, outcome.Completed) : 0,
-            benchCpuUsed.TotalMilliseconds / pairs, peak, benchGcCount, benchPauseMs, ThreadPool.ThreadCount);
-        return [Record(first, a), Record(second, b)];
-    }
-
-    private async Task<RunRecord> MeasureOneAsync(string configuration, int round, GatewayProcess gateway, ITurnTarget target, Scenario scenario, int concurrency, CancellationToken cancellationToken)
-    {
-        // Let the previous run's stragglers (connection closes, deferred writes) settle.
-        await Task.Delay(150, cancellationToken);
-        var count = options.RequestsFor(concurrency);
-        gateway.BeginWindow();
-        var (gatewayUser, gatewaySystem) = ProcFs.CpuTimes(gateway.ProcessId);
-        var benchCpu = ProcFs.CpuTime(Environment.ProcessId);
-        var benchPause = GC.GetTotalPauseDuration();
-        var benchGcs = GC.CollectionCount(0);
-        var outcome = await LoadRunner.RunAsync(ct => target.RunAsync(scenario, ct), concurrency, count, RunCap, cancellationToken);
-        var (userAfter, systemAfter) = ProcFs.CpuTimes(gateway.ProcessId);
-        var benchCpuUsed = ProcFs.CpuTime(Environment.ProcessId) - benchCpu;
-        var benchPauseMs = (GC.GetTotalPauseDuration() - benchPause).TotalMilliseconds;
-        var benchGcCount = GC.CollectionCount(0) - benchGcs;
-        var peak = gateway.EndWindow();
-        EnsureClean(outcome, $"{target.Name} {scenario.Name} c={concurrency}", gateway);
-        var perRequest = Math.Max(1, outcome.Completed);
-        return new RunRecord(round, configuration, target.Name, scenario, concurrency, outcome,
-            target is GatewayTarget ? (userAfter - gatewayUser + systemAfter - gatewaySystem).TotalMilliseconds / perRequest : 0,
-            target is GatewayTarget ? (systemAfter - gatewaySystem).TotalMilliseconds / perRequest : 0,
-            benchCpuUsed.TotalMilliseconds / perRequest, peak, benchGcCount, benchPauseMs, ThreadPool.ThreadCount);
+        return [closed.Record(configuration, round, first, scenario, 1, a, pairs), closed.Record(configuration, round, second, scenario, 1, b, pairs)];
     }
 
     private static void EnsureClean(LoadOutcome outcome, string what, GatewayProcess gateway)
@@ -220,6 +192,63 @@ internal sealed class BenchRun(BenchOptions options)
     private static string Shorten(string text) => text.Length <= 160 ? text : text[..160] + "…";
 
     private static void Progress(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+
+    /// <summary>CPU, GC and memory readings around one measured run.</summary>
+    private sealed class Window
+    {
+        private readonly GatewayProcess _gateway;
+        private readonly Dictionary<ITurnTarget, (TimeSpan User, TimeSpan System)> _cpu = [];
+        private TimeSpan _benchCpu;
+        private TimeSpan _benchPause;
+        private int _benchGcs;
+
+        private Window(GatewayProcess gateway) => _gateway = gateway;
+
+        public static async Task<Window> OpenAsync(GatewayProcess gateway, IReadOnlyList<ITurnTarget> targets, CancellationToken cancellationToken)
+        {
+            // Let the previous run's stragglers (connection closes, deferred writes) settle.
+            await Task.Delay(150, cancellationToken);
+            var window = new Window(gateway);
+            gateway.BeginWindow();
+            foreach (var target in targets)
+            {
+                window._cpu[target] = target is GatewayTarget g ? ProcFs.CpuTimes(g.Process.ProcessId) : default;
+            }
+
+            window._benchCpu = ProcFs.CpuTime(Environment.ProcessId);
+            window._benchPause = GC.GetTotalPauseDuration();
+            window._benchGcs = GC.CollectionCount(0);
+            return window;
+        }
+
+        public Closed Close()
+        {
+            var cpu = _cpu.ToDictionary(c => c.Key, c =>
+            {
+                if (c.Key is not GatewayTarget g)
+                {
+                    return (User: TimeSpan.Zero, System: TimeSpan.Zero);
+                }
+
+                var (user, system) = ProcFs.CpuTimes(g.Process.ProcessId);
+                return (User: user - c.Value.User, System: system - c.Value.System);
+            });
+            return new Closed(cpu, ProcFs.CpuTime(Environment.ProcessId) - _benchCpu, GC.CollectionCount(0) - _benchGcs,
+                (GC.GetTotalPauseDuration() - _benchPause).TotalMilliseconds, _gateway.EndWindow());
+        }
+
+        public sealed record Closed(Dictionary<ITurnTarget, (TimeSpan User, TimeSpan System)> Cpu, TimeSpan BenchCpu, int BenchGcs, double BenchPauseMs, long PeakRss)
+        {
+            public RunRecord Record(string configuration, int round, ITurnTarget target, Scenario scenario, int concurrency, LoadOutcome outcome, int benchDivisor)
+            {
+                var (user, system) = Cpu[target];
+                var requests = Math.Max(1, outcome.Completed);
+                return new RunRecord(round, configuration, target.Name, scenario, concurrency, outcome,
+                    (user + system).TotalMilliseconds / requests, system.TotalMilliseconds / requests,
+                    BenchCpu.TotalMilliseconds / benchDivisor, PeakRss, BenchGcs, BenchPauseMs, ThreadPool.ThreadCount);
+            }
+        }
+    }
 }
 
 /// <summary>Gateway memory figures taken between phases, in bytes.</summary>
@@ -232,8 +261,6 @@ internal sealed class MemoryNotes
     public long AfterMainRuns { get; set; }
 
     public long LifetimePeak { get; set; }
-
-    public long LifetimePeakAfterProfile { get; set; }
 
     /// <summary>Conversation turns the simulator served to the gateway and the direct client together.</summary>
     public int Requests { get; set; }

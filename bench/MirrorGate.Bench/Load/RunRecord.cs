@@ -1,7 +1,7 @@
 namespace MirrorGate.Bench.Load;
 
 /// <summary>One measured run: a target, a scenario and a concurrency, in one round.</summary>
-/// <param name="Configuration">The gateway configuration it ran against ("warning log", "info log").</param>
+/// <param name="Configuration">The gateway configuration it ran against ("main", or "access log" for the Information-level variant).</param>
 /// <param name="GatewayCpuMsPerRequest">CPU time the gateway process used during the run, per request (0 for direct runs, whose gateway sits idle).</param>
 /// <param name="GatewaySystemMsPerRequest">The kernel-mode part of <paramref name="GatewayCpuMsPerRequest"/> (sockets, futexes, file I/O).</param>
 /// <param name="BenchCpuMsPerRequest">CPU time of this process (simulator, load driver and, for direct runs, the upstream client) per request.</param>

@@ -53,12 +53,9 @@ internal sealed partial class TraceAnalysis
     private int _running;
     private int _gcSuspended;
     private long _allocated;
-    private double _pauseStart = double.NaN;
-    private bool _pauseForGc;
-    private int _otherSuspensions;
-    private double _otherSuspensionMs;
-    private double _pauseTotalMs;
-    private double _pauseMaxMs;
+    private readonly Dictionary<int, double> _gcStarted = [];
+    private double _gcTotalMs;
+    private double _gcMaxMs;
     private long _heapAfterLastGc;
     private long _heapMax;
     private int _contentions;
@@ -153,7 +150,7 @@ internal sealed partial class TraceAnalysis
         }
 
         md.AppendLine();
-        md.AppendLine(inv, $"GC during the run: {_gcByGeneration[0]} gen0, {_gcByGeneration[1]} gen1, {_gcByGeneration[2]} gen2 collections; pauses {_pauseTotalMs:F1} ms in all ({_pauseTotalMs / requests:F3} ms/req), longest {_pauseMaxMs:F1} ms; heap {_heapAfterLastGc / 1024.0 / 1024.0:F1} MiB after the last GC, largest {_heapMax / 1024.0 / 1024.0:F1} MiB. Runtime suspensions not for GC (mostly the sample profiler's own, one per sample tick): {_otherSuspensions}, {_otherSuspensionMs:F1} ms. Lock contention: {_contentions} waits, {_contentionMs:F1} ms in all.");
+        md.AppendLine(inv, $"GC during the run: {_gcByGeneration[0]} gen0, {_gcByGeneration[1]} gen1, {_gcByGeneration[2]} gen2 collections taking {_gcTotalMs:F1} ms in all (GC start to end; {_gcTotalMs / requests:F3} ms/req), longest {_gcMaxMs:F1} ms; heap {_heapAfterLastGc / 1024.0 / 1024.0:F1} MiB after the last GC, largest {_heapMax / 1024.0 / 1024.0:F1} MiB. Lock contention: {_contentions} waits, {_contentionMs:F1} ms in all.");
         return md.ToString();
     }
 
@@ -173,6 +170,12 @@ internal sealed partial class TraceAnalysis
                 return;
             case GCStartTraceData start:
                 _gcByGeneration[Math.Clamp(start.Depth, 0, 2)]++;
+                _gcStarted[start.Count] = start.TimeStampRelativeMSec;
+                return;
+            case GCEndTraceData end when _gcStarted.Remove(end.Count, out var startedAt):
+                var duration = end.TimeStampRelativeMSec - startedAt;
+                _gcTotalMs += duration;
+                _gcMaxMs = Math.Max(_gcMaxMs, duration);
                 return;
             case GCHeapStatsTraceData stats:
                 _heapAfterLastGc = stats.GenerationSize0 + stats.GenerationSize1 + stats.GenerationSize2 + stats.GenerationSize3 + stats.GenerationSize4;
@@ -187,27 +190,6 @@ internal sealed partial class TraceAnalysis
         if (e.ProviderName == "Microsoft-DotNETCore-SampleProfiler")
         {
             OnSample(e);
-        }
-        else if (e is GCSuspendEETraceData suspend)
-        {
-            _pauseStart = e.TimeStampRelativeMSec;
-            _pauseForGc = suspend.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep;
-        }
-        else if (e.EventName.EndsWith("RestartEEStop", StringComparison.Ordinal) && !double.IsNaN(_pauseStart))
-        {
-            var pause = e.TimeStampRelativeMSec - _pauseStart;
-            if (_pauseForGc)
-            {
-                _pauseTotalMs += pause;
-                _pauseMaxMs = Math.Max(_pauseMaxMs, pause);
-            }
-            else
-            {
-                _otherSuspensions++;
-                _otherSuspensionMs += pause;
-            }
-
-            _pauseStart = double.NaN;
         }
     }
 

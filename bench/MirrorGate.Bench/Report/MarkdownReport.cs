@@ -33,12 +33,12 @@ internal static class MarkdownReport
         md.AppendLine("- *added* = gateway − direct of the medians, per statistic. A difference of percentiles is not the percentile of the difference: read added p99 as approximate");
         md.AppendLine();
 
-        var main = records.Where(r => r.Configuration == "warning log").ToList();
-        md.AppendLine(inv, $"## Added latency (gateway log level Warning; target p50 added ≤ {TargetP50} ms, p99 added ≤ {TargetP99} ms)");
+        var main = records.Where(r => r.Configuration == BenchRun.MainConfiguration).ToList();
+        md.AppendLine(inv, $"## Added latency (gateway at log level Warning; target p50 added ≤ {TargetP50} ms, p99 added ≤ {TargetP99} ms)");
         md.AppendLine();
         md.AppendLine("| scenario | conc. | direct p50 | direct p99 | gateway p50 | gateway p99 | **added p50** | **added p99** | added mean | paired added p50 | target met |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
-        foreach (var (scenario, concurrency, direct, gateway) in Pairs(main))
+        foreach (var (scenario, concurrency, direct, gateway) in Pairs(main, "direct", "gateway"))
         {
             var addedP50 = gateway.P50 - direct.P50;
             var addedP99 = gateway.P99 - direct.P99;
@@ -54,7 +54,7 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("| scenario | conc. | direct req/s | gateway req/s | gateway/direct | gateway CPU ms/req | bench CPU ms/req (direct / gateway run) | gateway peak RSS MiB |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (scenario, concurrency, direct, gateway) in Pairs(main))
+        foreach (var (scenario, concurrency, direct, gateway) in Pairs(main, "direct", "gateway"))
         {
             md.AppendLine(inv, $"| {scenario.Name} | {concurrency} | {direct.Rps:F0} | {gateway.Rps:F0} | {gateway.Rps / direct.Rps:P0} | {gateway.GatewayCpu:F3} | {direct.BenchCpu:F3} / {gateway.BenchCpu:F3} | {Mib(gateway.PeakRss)} |");
         }
@@ -76,22 +76,19 @@ internal static class MarkdownReport
         md.AppendLine(inv, $"By then the simulator had served {memory.Requests:N0} conversation turns (gateway and direct together); each gateway turn that is not temporary activates a conversation grain (kept {IdleNote()}) and writes one row to SQLite.");
         md.AppendLine();
 
-        var info = records.Where(r => r.Configuration == "info log").ToList();
-        if (info.Count > 0)
+        var logged = records.Where(r => r.Configuration == BenchRun.LogConfiguration).ToList();
+        if (logged.Count > 0)
         {
             md.AppendLine("## Variant: Information-level access log");
             md.AppendLine();
-            md.AppendLine(inv, $"A second gateway process, started with `Serilog:MinimumLevel=Information` (one access-log line per request to the console sink, drained through a pipe: {memory.InfoLogLines:N0} lines during its runs), against the Warning-level gateway above.");
+            md.AppendLine(inv, $"A second gateway process started with `Serilog:MinimumLevel=Information` (one access-log line per request to the console sink, drained through a pipe: {memory.InfoLogLines:N0} lines during its runs), measured against the Warning-level gateway above, which stays up: at concurrency 1 the two alternate request by request.");
             md.AppendLine();
-            md.AppendLine("| scenario | conc. | added p50, info | added p50, warning | added p99, info | added p99, warning | gateway CPU ms/req, info | gateway CPU ms/req, warning |");
-            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-            var quiet = Pairs(main).ToDictionary(p => (p.Scenario, p.Concurrency));
-            foreach (var (scenario, concurrency, direct, gateway) in Pairs(info))
+            md.AppendLine("| scenario | conc. | Warning p50 | Information p50 | Warning p99 | Information p99 | **log adds, p50** | log adds, mean | paired, p50 | CPU ms/req Warning | CPU ms/req Information |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (scenario, concurrency, quiet, loud) in Pairs(logged, "gateway", "gateway, info log"))
             {
-                if (quiet.TryGetValue((scenario, concurrency), out var q))
-                {
-                    md.AppendLine(inv, $"| {scenario.Name} | {concurrency} | {gateway.P50 - direct.P50:+0.000;-0.000} | {q.Gateway.P50 - q.Direct.P50:+0.000;-0.000} | {gateway.P99 - direct.P99:+0.000;-0.000} | {q.Gateway.P99 - q.Direct.P99:+0.000;-0.000} | {gateway.GatewayCpu:F3} | {q.Gateway.GatewayCpu:F3} |");
-                }
+                var paired = double.IsNaN(loud.PairedDelta) ? "–" : loud.PairedDelta.ToString("+0.000;-0.000", inv);
+                md.AppendLine(inv, $"| {scenario.Name} | {concurrency} | {quiet.P50:F3} | {loud.P50:F3} | {quiet.P99:F3} | {loud.P99:F3} | **{loud.P50 - quiet.P50:+0.000;-0.000}** | {loud.Mean - quiet.Mean:+0.000;-0.000} | {paired} | {quiet.GatewayCpu:F3} | {loud.GatewayCpu:F3} |");
             }
 
             md.AppendLine();
@@ -115,12 +112,12 @@ internal static class MarkdownReport
         return md.ToString();
     }
 
-    private static IEnumerable<(Scenario Scenario, int Concurrency, Summary Direct, Summary Gateway)> Pairs(IReadOnlyList<RunRecord> records)
+    private static IEnumerable<(Scenario Scenario, int Concurrency, Summary Direct, Summary Gateway)> Pairs(IReadOnlyList<RunRecord> records, string baseline, string subject)
     {
         foreach (var group in records.GroupBy(r => (r.Scenario, r.Concurrency)))
         {
-            var direct = group.Where(r => r.Target == "direct").ToList();
-            var gateway = group.Where(r => r.Target == "gateway").ToList();
+            var direct = group.Where(r => r.Target == baseline).ToList();
+            var gateway = group.Where(r => r.Target == subject).ToList();
             if (direct.Count > 0 && gateway.Count > 0)
             {
                 yield return (group.Key.Scenario, group.Key.Concurrency, Summary.Of(direct), Summary.Of(gateway));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using MirrorGate.Bench.Gateway;
 
 namespace MirrorGate.Bench.Targets;
 
@@ -18,8 +19,10 @@ internal sealed class GatewayTarget : ITurnTarget, IDisposable
     private readonly byte[] _expectedContent = Encoding.UTF8.GetBytes("\"content\":\"" + Scenario.ExpectedReply + "\"");
     private readonly Dictionary<Scenario, byte[]> _bodies;
 
-    public GatewayTarget(Uri baseAddress, string serviceKey, int maxConnections)
+    public GatewayTarget(string name, GatewayProcess process, int maxConnections)
     {
+        Name = name;
+        Process = process;
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = maxConnections,
@@ -30,12 +33,15 @@ internal sealed class GatewayTarget : ITurnTarget, IDisposable
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
         };
-        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", serviceKey);
+        _http = new HttpClient(handler) { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayProcess.ServiceKey);
         _bodies = new[] { Scenario.NonStream, Scenario.Streamed, Scenario.NonStreamTemporary, Scenario.StreamTemporary }.ToDictionary(s => s, Encode);
     }
 
-    public string Name => "gateway";
+    public string Name { get; }
+
+    /// <summary>The gateway process this target talks to (its CPU is charged to this target's requests).</summary>
+    public GatewayProcess Process { get; }
 
     public async ValueTask RunAsync(Scenario scenario, CancellationToken cancellationToken)
     {
