@@ -16,6 +16,7 @@ internal sealed class BenchRun(BenchOptions options)
 {
     public const string MainConfiguration = "main";
     public const string LogConfiguration = "access log";
+    public const string FloorConfiguration = "floor";
 
     private const string AccountEmail = "bench@example.com";
     private static readonly TimeSpan RunCap = TimeSpan.FromSeconds(60);
@@ -54,6 +55,7 @@ internal sealed class BenchRun(BenchOptions options)
             await MeasureAsync(MainConfiguration, gateway, targets, temporary, VariantConcurrency(), cancellationToken);
         }
 
+        await MeasureFloorAsync(gateway, front, cancellationToken);
         _memory.AfterMainRuns = gateway.CurrentRss();
         _memory.LifetimePeak = gateway.LifetimePeakRss();
         _memory.Requests = simulator.CallCount(SimEndpoints.FConversation);
@@ -153,6 +155,21 @@ internal sealed class BenchRun(BenchOptions options)
             _records.Add(record);
             var l = record.Outcome.Latency;
             Progress($"[{record.Configuration}] round {record.Round} {record.Scenario.Name,-17} c={record.Concurrency,-3} {record.Target,-7} p50 {l.P50,7:F3} ms  p99 {l.P99,7:F3} ms  mean {l.Mean,7:F3} ms  {record.Outcome.RequestsPerSecond,7:F0} req/s  gw cpu {record.GatewayCpuMsPerRequest:F3} ms/req (sys {record.GatewaySystemMsPerRequest:F3})  bench cpu {record.BenchCpuMsPerRequest:F3}, {record.BenchGcCount} GCs {record.BenchGcPauseMs:F0} ms");
+        }
+    }
+
+    /// <summary><c>GET /ping</c> at concurrency 1 through the same client: what the extra HTTP hop costs by itself.</summary>
+    private async Task MeasureFloorAsync(GatewayProcess gateway, GatewayTarget front, CancellationToken cancellationToken)
+    {
+        var count = options.RequestsFor(1);
+        await LoadRunner.RunAsync(front.PingAsync, 1, count, RunCap, cancellationToken);
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var window = await Window.OpenAsync(gateway, [front], cancellationToken);
+            var outcome = await LoadRunner.RunAsync(front.PingAsync, 1, count, RunCap, cancellationToken);
+            var closed = window.Close();
+            EnsureClean(outcome, "GET /ping", gateway);
+            Keep([closed.Record(FloorConfiguration, round, front, Scenario.Ping, 1, outcome, Math.Max(1, outcome.Completed))]);
         }
     }
 

@@ -11,6 +11,9 @@ internal sealed record Scenario(string Name, bool Stream, bool Temporary)
 
     public static Scenario StreamTemporary { get; } = new("stream, hatd", Stream: true, Temporary: true);
 
+    /// <summary>Not a chat turn: <c>GET /ping</c>, the floor of any HTTP front end.</summary>
+    public static Scenario Ping { get; } = new("GET /ping", Stream: false, Temporary: false);
+
     /// <summary>The user prompt of every turn: long enough that each of 20 chunks carries about ten characters.</summary>
     public const string Prompt =
         "Summarise in two sentences why connection pooling matters for a gateway that forwards chat turns to an upstream service, and name one risk it brings.";

@@ -17,7 +17,7 @@ namespace MirrorGate.Bench.Micro;
 /// </summary>
 internal static class MicroBenchmarks
 {
-    public static string Run()
+    public static string Run(string commit)
     {
         var artifacts = Directory.CreateTempSubdirectory("mirrorgate-bench-bdn-");
         try
@@ -30,7 +30,7 @@ internal static class MicroBenchmarks
                 .WithArtifactsPath(artifacts.FullName)
                 .WithOptions(ConfigOptions.DisableLogFile);
             var summaries = BenchmarkRunner.Run([typeof(GatewayPathBenchmarks), typeof(StorageBenchmarks)], config);
-            return Render(summaries);
+            return Render(summaries, commit);
         }
         finally
         {
@@ -38,13 +38,13 @@ internal static class MicroBenchmarks
         }
     }
 
-    private static string Render(IEnumerable<Summary> summaries)
+    private static string Render(IEnumerable<Summary> summaries, string commit)
     {
         var inv = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
         md.AppendLine("## Micro-benchmarks of the gateway's own per-turn work (BenchmarkDotNet, ShortRun, in-process)");
         md.AppendLine();
-        md.AppendLine(inv, $"- {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        md.AppendLine(inv, $"- {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit `{commit}`, {Environment.ProcessorCount} cores, .NET {Environment.Version}; `dotnet run -c Release --project bench/MirrorGate.Bench -- --micro`");
         md.AppendLine();
         md.AppendLine("| benchmark | mean µs | error µs | allocated B/op |");
         md.AppendLine("| --- | ---: | ---: | ---: |");

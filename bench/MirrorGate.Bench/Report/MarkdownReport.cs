@@ -48,6 +48,14 @@ internal static class MarkdownReport
         }
 
         md.AppendLine();
+        var floor = records.Where(r => r.Configuration == BenchRun.FloorConfiguration).ToList();
+        if (floor.Count > 0)
+        {
+            var ping = Summary.Of(floor);
+            md.AppendLine(inv, $"For scale, the floor of any HTTP front end: `GET /ping` to the gateway through the same client at concurrency 1 takes p50 **{ping.P50:F3} ms**, p99 {ping.P99:F3} ms, mean {ping.Mean:F3} ms (gateway CPU {ping.GatewayCpu:F3} ms/req).");
+            md.AppendLine();
+        }
+
         md.AppendLine("Milliseconds per request, wall time from send to the end of the answer. At concurrency 1 the two targets alternate request by request in one loop (same moments, same machine state); *paired added p50* is the median over those request pairs of gateway − direct. Above 1 each target has its own run, back to back.");
         md.AppendLine();
         md.AppendLine("## Throughput and cost per request");
@@ -129,7 +137,7 @@ internal static class MarkdownReport
 
     private static string IdleNote() => "until idle for Grains:IdleTimeout, 15 min by default";
 
-    private static string GitCommit()
+    public static string GitCommit()
     {
         try
         {

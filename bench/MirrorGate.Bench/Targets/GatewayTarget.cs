@@ -71,6 +71,18 @@ internal sealed class GatewayTarget : ITurnTarget, IDisposable
         }
     }
 
+    /// <summary><c>GET /ping</c>: the round trip of the HTTP hop and Kestrel alone, with no gateway work.</summary>
+    public async ValueTask PingAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync("/ping", cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET /ping answered {(int)response.StatusCode}");
+        }
+
+        await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
     /// <summary>A small body to check the gateway is up and the account works, with the first answer for the log.</summary>
     public async Task<string> ProbeAsync(CancellationToken cancellationToken)
     {
