@@ -15,12 +15,16 @@ namespace MirrorGate.Api.Chat;
 /// </summary>
 /// <remarks>
 /// The conversation's owner is recorded as soon as the upstream names the conversation and its
-/// assistant message, not at the end: a client may send the next turn the instant it reads
-/// <c>[DONE]</c>, and that turn must find its account. The write runs beside the stream and is
-/// awaited before the turn settles.
+/// assistant message. The response does not wait for that write: the call is issued to the
+/// conversation grain early in the stream, and a grain runs one call at a time in arrival order, so
+/// a next turn that asks the same grain for the owner (even the instant after <c>[DONE]</c>) is
+/// answered after the record is in. The turn awaits the write when it is disposed, after the last
+/// byte went out. (Across nodes a next turn may reach another node before the write commits; then
+/// it is refused as an unknown conversation and can be retried.)
 /// </remarks>
-public sealed class ActiveTurn(
+public sealed partial class ActiveTurn(
     IGrainFactory grains,
+    ILogger logger,
     UpstreamTurn upstream,
     Caller caller,
     ModelDefinition model,
@@ -57,16 +61,10 @@ public sealed class ActiveTurn(
         }
     }
 
+    /// <summary>The turn was answered in full: keep the reserved use and count it. Call before the last bytes go out.</summary>
     public async Task SucceedAsync()
     {
         _settled = true;
-        await _recording;
-        if (ConversationId is not null && (AssistantMessageId ?? string.Empty) != _recordedMessageId)
-        {
-            // No assistant id came early, or a later assistant message (after a tool step) ended the turn.
-            await RecordAsync();
-        }
-
         if (upstream.AccountId is { } accountId)
         {
             await grains.GetGrain<IAccountGrain>(accountId).RecordUseAsync(model.Id);
@@ -82,7 +80,7 @@ public sealed class ActiveTurn(
     {
         try
         {
-            await _recording;
+            await FinishRecordingAsync();
             if (!_settled && user is not null && reservation is not null)
             {
                 await user.ReleaseAsync(reservation);
@@ -91,6 +89,27 @@ public sealed class ActiveTurn(
         finally
         {
             await upstream.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the early conversation write, and writes again if no assistant id came early or a
+    /// later assistant message (after a tool step) ended the turn. The answer has already gone out,
+    /// so a failure here is logged, not thrown into a finished response.
+    /// </summary>
+    private async Task FinishRecordingAsync()
+    {
+        try
+        {
+            await _recording;
+            if (_settled && ConversationId is not null && (AssistantMessageId ?? string.Empty) != _recordedMessageId)
+            {
+                await RecordAsync();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogRecordFailed(logger, ex, ConversationId, upstream.AccountId);
         }
     }
 
@@ -106,4 +125,7 @@ public sealed class ActiveTurn(
         return grains.GetGrain<IConversationGrain>(ConversationId)
             .RecordTurnAsync(new ConversationTurn(accountId, caller.UserName, AssistantMessageId, isolatedSession));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record conversation {ConversationId} for account {AccountId}; continuing it may fail")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string? conversationId, string? accountId);
 }

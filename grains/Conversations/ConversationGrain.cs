@@ -11,6 +11,7 @@ public sealed record ConversationState
 
 /// <summary>Owner account, starting user and last assistant message of one upstream conversation.</summary>
 [GrainType("conversation")]
+[IdleTimeout(2)]
 public sealed class ConversationGrain([PersistentState("conversation")] IPersistentState<ConversationState> state, TimeProvider time) : Grain, IConversationGrain
 {
     public async Task RecordTurnAsync(ConversationTurn turn)

@@ -32,14 +32,14 @@ public sealed partial class GrainCatalog(IServiceProvider services, TimeProvider
         }
     }
 
-    /// <summary>Drops activations that have been idle longer than the configured timeout.</summary>
+    /// <summary>Drops activations idle longer than their grain class's timeout, or the configured one.</summary>
     public async Task<int> CollectIdleAsync()
     {
         var idleTimeout = options.CurrentValue.IdleTimeout;
         var collected = 0;
         foreach (var activation in _activations.Values)
         {
-            if (Time.GetElapsedTime(activation.LastUsedTimestamp) >= idleTimeout && await activation.TryDeactivateIfIdleAsync())
+            if (Time.GetElapsedTime(activation.LastUsedTimestamp) >= (activation.Type.IdleTimeout ?? idleTimeout) && await activation.TryDeactivateIfIdleAsync())
             {
                 collected++;
             }

@@ -17,6 +17,7 @@ internal sealed class GrainTypeInfo
 
     private GrainTypeInfo(Type interfaceType, Type implementationType, string name, ObjectFactory factory, StateSlot[] stateSlots)
     {
+        IdleTimeout = implementationType.GetCustomAttribute<IdleTimeoutAttribute>()?.IdleTimeout;
         InterfaceType = interfaceType;
         ImplementationType = implementationType;
         Name = name;
@@ -29,6 +30,9 @@ internal sealed class GrainTypeInfo
     public Type ImplementationType { get; }
 
     public string Name { get; }
+
+    /// <summary>This grain class's own idle timeout, if it sets one.</summary>
+    public TimeSpan? IdleTimeout { get; }
 
     public static GrainTypeInfo Create(Type interfaceType, Type implementationType)
     {

@@ -6,32 +6,28 @@ namespace MirrorGate.Silo.Storage.Sqlite;
 /// <summary>Grain storage in the embedded node's SQLite file. See <see cref="IGrainStorage"/> for the invariants.</summary>
 public sealed class SqliteGrainStorage(SqliteDatabase database, TimeProvider time) : IGrainStorage
 {
-    // synchronous = NORMAL is per connection: with WAL it keeps commits atomic and durable across a
-    // process crash, and only an OS crash may lose the last commits.
     private const string ReadSql = """
         SELECT payload, version FROM grain_state
         WHERE grain_type = $type AND grain_key = $key AND state_name = $name;
         """;
 
     private const string InsertSql = """
-        PRAGMA synchronous = NORMAL;
         INSERT INTO grain_state (grain_type, grain_key, state_name, payload, version, modified_at)
         VALUES ($type, $key, $name, $payload, 1, $now)
         ON CONFLICT DO NOTHING;
-        SELECT changes();
         """;
 
     private const string UpdateSql = """
-        PRAGMA synchronous = NORMAL;
         UPDATE grain_state SET payload = $payload, version = version + 1, modified_at = $now
         WHERE grain_type = $type AND grain_key = $key AND state_name = $name AND version = $version;
-        SELECT changes();
         """;
 
     public async Task<StoredState?> ReadAsync(GrainStateId id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, ReadSql, id);
+        await using var command = connection.CreateCommand();
+        command.CommandText = ReadSql;
+        Bind(command, id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -48,10 +44,12 @@ public sealed class SqliteGrainStorage(SqliteDatabase database, TimeProvider tim
     public Task<StorageWriteResult> ClearAsync(GrainStateId id, long expectedVersion, CancellationToken cancellationToken) =>
         ExecuteWriteAsync(id, null, expectedVersion, cancellationToken);
 
+    /// <summary>One statement decides: the insert changes a row only if none exists, the update only at the expected version.</summary>
     private async Task<StorageWriteResult> ExecuteWriteAsync(GrainStateId id, byte[]? payload, long? expectedVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = Command(connection, expectedVersion is null ? InsertSql : UpdateSql, id);
+        using var write = await database.BeginWriteAsync(cancellationToken);
+        var command = write.Command(expectedVersion is null ? InsertSql : UpdateSql);
+        Bind(command, id);
         command.Parameters.AddWithValue("$payload", (object?)payload ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         if (expectedVersion is { } version)
@@ -59,17 +57,14 @@ public sealed class SqliteGrainStorage(SqliteDatabase database, TimeProvider tim
             command.Parameters.AddWithValue("$version", version);
         }
 
-        var changed = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        var changed = command.ExecuteNonQuery();
         return changed == 1 ? StorageWriteResult.Written((expectedVersion ?? 0) + 1) : StorageWriteResult.Conflict;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, GrainStateId id)
+    private static void Bind(SqliteCommand command, GrainStateId id)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
         command.Parameters.AddWithValue("$type", id.GrainType);
         command.Parameters.AddWithValue("$key", id.Key);
         command.Parameters.AddWithValue("$name", id.StateName);
-        return command;
     }
 }

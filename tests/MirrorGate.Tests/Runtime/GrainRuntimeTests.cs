@@ -150,6 +150,20 @@ public sealed class GrainRuntimeTests : IDisposable
         Assert.Throws<ArgumentException>(() => services.AddGrain<IBadGrain, BadGrain>());
     }
 
+    [Fact]
+    public async Task A_grain_class_may_set_its_own_shorter_idle_timeout()
+    {
+        var time = new ManualTimeProvider();
+        await using var silo = new TestSilo(_folder.Path, time, services => services.AddSingleton(_log).AddGrain<ITallyGrain, TallyGrain>().AddGrain<IShortLivedGrain, ShortLivedGrain>());
+        await silo.Grains.GetGrain<ITallyGrain>("long").GetAsync();
+        await silo.Grains.GetGrain<IShortLivedGrain>("short").PingAsync();
+        time.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(1, await silo.Catalog.CollectIdleAsync());
+        Assert.Equal(1, silo.Catalog.Count);
+        Assert.Equal((1, 0), _log.For("long"));
+    }
+
     public void Dispose() => _folder.Dispose();
 }
 
@@ -161,4 +175,15 @@ public interface IBadGrain : IGrainWithStringKey
 public sealed class BadGrain : MirrorGate.Silo.Runtime.Grain, IBadGrain
 {
     public int NotAsync() => 0;
+}
+
+public interface IShortLivedGrain : IGrainWithStringKey
+{
+    Task PingAsync();
+}
+
+[MirrorGate.Silo.Runtime.IdleTimeout(2)]
+public sealed class ShortLivedGrain : MirrorGate.Silo.Runtime.Grain, IShortLivedGrain
+{
+    public Task PingAsync() => Task.CompletedTask;
 }
