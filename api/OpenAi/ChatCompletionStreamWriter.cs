@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace MirrorGate.Api.OpenAi;
 
 /// <summary>
-/// Writes <c>chat.completion.chunk</c> server-sent events straight into the response pipe, one flush
-/// per event, with one reused JSON writer. Chunks carry chatgpt-gateway's extra
+/// Writes <c>chat.completion.chunk</c> server-sent events straight into the response pipe with one
+/// reused JSON writer. Content chunks are buffered and sent by <see cref="FlushAsync"/>, so a burst of
+/// upstream events leaves in one write; every other event is sent at once. Chunks carry chatgpt-gateway's extra
 /// <c>conversation_id</c> and <c>message_id</c> on the final chunk.
 /// </summary>
 public sealed class ChatCompletionStreamWriter(HttpResponse response, string id, long created, string model) : IDisposable
@@ -24,8 +25,10 @@ public sealed class ChatCompletionStreamWriter(HttpResponse response, string id,
         await WriteChunkAsync(role: "assistant", content: string.Empty, finishReason: null, cancellationToken: cancellationToken);
     }
 
-    public Task WriteContentAsync(string content, CancellationToken cancellationToken) =>
-        WriteChunkAsync(role: null, content, finishReason: null, cancellationToken: cancellationToken);
+    /// <summary>Buffers a content chunk without sending it; <see cref="FlushAsync"/> sends what is buffered.</summary>
+    public void WriteContent(string content) => WriteEvent(json => WriteChunk(json, role: null, content, finishReason: null, conversationId: null, messageId: null));
+
+    public async Task FlushAsync(CancellationToken cancellationToken) => await response.BodyWriter.FlushAsync(cancellationToken);
 
     public Task WriteFinishAsync(string finishReason, string? conversationId, string? messageId, CancellationToken cancellationToken) =>
         WriteChunkAsync(role: null, content: null, finishReason, conversationId, messageId, cancellationToken);
@@ -63,44 +66,46 @@ public sealed class ChatCompletionStreamWriter(HttpResponse response, string id,
     public void Dispose() => _json.Dispose();
 
     private Task WriteChunkAsync(string? role, string? content, string? finishReason, string? conversationId = null, string? messageId = null, CancellationToken cancellationToken = default) =>
-        WriteEventAsync(json =>
+        WriteEventAsync(json => WriteChunk(json, role, content, finishReason, conversationId, messageId), cancellationToken);
+
+    private void WriteChunk(Utf8JsonWriter json, string? role, string? content, string? finishReason, string? conversationId, string? messageId)
+    {
+        WriteHeader(json);
+        json.WriteStartArray("choices");
+        json.WriteStartObject();
+        json.WriteNumber("index", 0);
+        json.WriteStartObject("delta");
+        if (role is not null)
         {
-            WriteHeader(json);
-            json.WriteStartArray("choices");
-            json.WriteStartObject();
-            json.WriteNumber("index", 0);
-            json.WriteStartObject("delta");
-            if (role is not null)
-            {
-                json.WriteString("role", role);
-            }
+            json.WriteString("role", role);
+        }
 
-            if (content is not null)
-            {
-                json.WriteString("content", content);
-            }
+        if (content is not null)
+        {
+            json.WriteString("content", content);
+        }
 
-            json.WriteEndObject();
-            json.WriteNull("logprobs");
-            if (finishReason is null)
-            {
-                json.WriteNull("finish_reason");
-            }
-            else
-            {
-                json.WriteString("finish_reason", finishReason);
-            }
+        json.WriteEndObject();
+        json.WriteNull("logprobs");
+        if (finishReason is null)
+        {
+            json.WriteNull("finish_reason");
+        }
+        else
+        {
+            json.WriteString("finish_reason", finishReason);
+        }
 
-            json.WriteEndObject();
-            json.WriteEndArray();
-            if (conversationId is not null)
-            {
-                json.WriteString("conversation_id", conversationId);
-                json.WriteString("message_id", messageId);
-            }
+        json.WriteEndObject();
+        json.WriteEndArray();
+        if (conversationId is not null)
+        {
+            json.WriteString("conversation_id", conversationId);
+            json.WriteString("message_id", messageId);
+        }
 
-            json.WriteEndObject();
-        }, cancellationToken);
+        json.WriteEndObject();
+    }
 
     private void WriteHeader(Utf8JsonWriter json)
     {
@@ -114,12 +119,17 @@ public sealed class ChatCompletionStreamWriter(HttpResponse response, string id,
 
     private async Task WriteEventAsync(Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
     {
+        WriteEvent(write);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    private void WriteEvent(Action<Utf8JsonWriter> write)
+    {
         var pipe = response.BodyWriter;
         pipe.Write(DataPrefix);
         _json.Reset(pipe);
         write(_json);
         _json.Flush();
         pipe.Write(EventEnd);
-        await pipe.FlushAsync(cancellationToken);
     }
 }

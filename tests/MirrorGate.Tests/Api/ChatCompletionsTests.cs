@@ -133,4 +133,30 @@ public sealed class ChatCompletionsTests
         Assert.Equal(conversationId, second["conversation_id"]!.GetValue<string>());
         Assert.Equal(4, app.Simulator.GetConversation(conversationId)!.Messages.Count(m => m.Role is "user" or "assistant"));
     }
+
+    [Fact]
+    public async Task A_slow_upstream_answer_reaches_the_client_piece_by_piece_not_at_the_end()
+    {
+        await using var app = await GatewayApp.StartAsync(simulatorOptions: new SimulatorOptions { ReplyChunks = 5 });
+        await app.AddPooledAccountAsync("slow@example.com");
+        app.Simulator.InjectFault("slow@example.com", new SimFault(SimFaultKind.SlowStream, ChunkDelay: TimeSpan.FromMilliseconds(400)));
+        using var client = app.CreateClient(GatewayApp.ServiceKey);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await client.ChatAsync("take your time", stream: true);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        TimeSpan? firstText = null;
+        while (await reader.ReadLineAsync() is { } line && line != "data: [DONE]")
+        {
+            if (firstText is null && line.Contains("\"content\":\"E", StringComparison.Ordinal))
+            {
+                firstText = clock.Elapsed;
+            }
+        }
+
+        // Five pieces 400 ms apart: text held back to the end would arrive after about 2 s.
+        Assert.NotNull(firstText);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(1600), $"the upstream was not slow: {clock.Elapsed}");
+        Assert.True(firstText < clock.Elapsed - TimeSpan.FromMilliseconds(1000), $"first text at {firstText}, end at {clock.Elapsed}");
+    }
 }
