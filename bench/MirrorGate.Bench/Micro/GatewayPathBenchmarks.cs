@@ -56,7 +56,9 @@ public class GatewayPathBenchmarks
             await writer.StartAsync(CancellationToken.None);
             foreach (var chunk in Chunks)
             {
-                await writer.WriteContentAsync(chunk, CancellationToken.None);
+                // Worst case for the gateway: every chunk sent on its own, as with a slow upstream.
+                writer.WriteContent(chunk);
+                await writer.FlushAsync(CancellationToken.None);
             }
 
             await writer.WriteFinishAsync("stop", "conv-1", "msg-1", CancellationToken.None);
