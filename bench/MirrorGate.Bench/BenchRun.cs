@@ -4,12 +4,12 @@ using MirrorGate.Bench.Load;
 using MirrorGate.Bench.Profiling;
 using MirrorGate.Bench.Report;
 using MirrorGate.Bench.Targets;
-using MirrorGate.UpstreamSim;
+using MirrorGate.Bench.Simulator;
 
 namespace MirrorGate.Bench;
 
 /// <summary>
-/// One whole benchmark: the simulator in this process, the gateway in its own, warm-up, then rounds of
+/// One whole benchmark: the simulator and the gateway each in its own process, warm-up, then rounds of
 /// direct/gateway runs per scenario and concurrency, then the breakdown variants and the profile.
 /// </summary>
 internal sealed class BenchRun(BenchOptions options)
@@ -27,18 +27,13 @@ internal sealed class BenchRun(BenchOptions options)
     {
         var clock = Stopwatch.StartNew();
         var gatewayDll = options.GatewayDll ?? Path.Combine(AppContext.BaseDirectory, "MirrorGate.Api.dll");
-        await using var simulator = await UpstreamSimulator.StartAsync(new SimulatorOptions
-        {
-            ReplyChunks = options.ReplyChunks,
-            PowDifficulty = options.PowDifficulty,
-        }, cancellationToken);
-        simulator.AddAccount(AccountEmail, plan: "plus");
+        await using var simulator = await SimulatorProcess.StartAsync(options, cancellationToken);
         Progress($"simulator on {simulator.BaseUrl}");
 
         ProfileResult? profile = null;
         await using var gateway = await StartGatewayAsync(gatewayDll, simulator, GatewayLogging.Warning, cancellationToken);
         _memory.IdleAfterStart = gateway.CurrentRss();
-        await using var direct = new DirectTarget(simulator.BaseUrl, simulator.GetAccount(AccountEmail).AccessToken);
+        await using var direct = new DirectTarget(simulator.BaseUrl, (await simulator.LoginAsync(AccountEmail, cancellationToken)).AccessToken);
         using var front = new GatewayTarget("gateway", gateway, options.Concurrency.Max() * 2);
         Progress($"gateway pid {gateway.ProcessId} on {gateway.BaseAddress}; first answer: {Shorten(await front.ProbeAsync(cancellationToken))}");
 
@@ -58,7 +53,7 @@ internal sealed class BenchRun(BenchOptions options)
         await MeasureFloorAsync(gateway, front, cancellationToken);
         _memory.AfterMainRuns = gateway.CurrentRss();
         _memory.LifetimePeak = gateway.LifetimePeakRss();
-        _memory.Requests = simulator.CallCount(SimEndpoints.FConversation);
+        _memory.Requests = await simulator.ConversationTurnsAsync(cancellationToken);
         if (options.Profile)
         {
             profile = await Profiler.RunAsync(gateway, front, Scenario.Streamed, Math.Min(8, options.Concurrency.Max()), options.RequestsFor(8), cancellationToken);
@@ -81,13 +76,13 @@ internal sealed class BenchRun(BenchOptions options)
         return MarkdownReport.Build(options, _records, _memory, profile, clock.Elapsed, gatewayDll);
     }
 
-    private async Task<GatewayProcess> StartGatewayAsync(string gatewayDll, UpstreamSimulator simulator, GatewayLogging logging, CancellationToken cancellationToken)
+    private async Task<GatewayProcess> StartGatewayAsync(string gatewayDll, SimulatorProcess simulator, GatewayLogging logging, CancellationToken cancellationToken)
     {
         var gateway = await GatewayProcess.StartAsync(gatewayDll, simulator.BaseUrl, logging, options, cancellationToken);
         try
         {
-            // Import the newest refresh token (each import rotates it, so a second gateway needs the new one).
-            await gateway.ImportAccountAsync(simulator.GetAccount(AccountEmail).RefreshToken, cancellationToken);
+            // A fresh login per gateway: each import rotates the refresh token, so a second gateway needs its own.
+            await gateway.ImportAccountAsync((await simulator.LoginAsync(AccountEmail, cancellationToken)).RefreshToken, cancellationToken);
             return gateway;
         }
         catch

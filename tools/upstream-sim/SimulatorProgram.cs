@@ -3,7 +3,8 @@ using MirrorGate.UpstreamSim.Hosting;
 
 namespace MirrorGate.UpstreamSim;
 
-/// <summary>Runs the simulator on its own: <c>dotnet run --project tools/upstream-sim [--urls http://127.0.0.1:8090]</c>.
+/// <summary>Runs the simulator on its own: <c>dotnet run --project tools/upstream-sim [--urls http://127.0.0.1:8090]</c>,
+/// with switches as <c>--Simulator:ReplyChunks=20</c> (any <see cref="SimulatorOptions"/> property).
 /// Accounts and faults are managed through the <c>/_sim/</c> endpoints. Not top-level statements: the
 /// gateway's <c>Program</c> must stay the only global <c>Program</c> class.</summary>
 public static class SimulatorProgram
@@ -13,6 +14,7 @@ public static class SimulatorProgram
     public static async Task<int> Main(string[] args)
     {
         var options = new SimulatorOptions();
+        new ConfigurationBuilder().AddCommandLine(args).Build().GetSection("Simulator").Bind(options);
         var app = SimulatorApp.Build(options, args, standalone: true);
         if (string.IsNullOrEmpty(app.Configuration["urls"]))
         {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 
 namespace MirrorGate.Bench.Gateway;
 
@@ -46,7 +45,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         var data = Directory.CreateTempSubdirectory("mirrorgate-bench-");
-        var port = FreeLoopbackPort();
+        var port = Loopback.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -236,12 +235,5 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 _lastLines.Dequeue();
             }
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

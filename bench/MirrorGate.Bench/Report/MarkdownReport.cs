@@ -22,7 +22,7 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine(inv, $"- Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {duration.TotalSeconds:F0} s, commit `{options.Commit ?? GitCommit()}`");
         md.AppendLine(inv, $"- Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; server GC in both processes (bench: {GCSettings.IsServerGC})");
-        md.AppendLine(inv, $"- Simulator in the bench process: {options.ReplyChunks}-chunk \"v1\" replies, proof-of-work difficulty `{options.PowDifficulty}`; gateway `{Path.GetFileName(gatewayDll)}` in its own process, loopback HTTP/1.1");
+        md.AppendLine(inv, $"- Simulator in its own process: {options.ReplyChunks}-chunk \"v1\" replies, proof-of-work difficulty `{options.PowDifficulty}`; gateway `{Path.GetFileName(gatewayDll)}` in its own process; load driver and direct client in the bench process; loopback HTTP/1.1");
         md.AppendLine(inv, $"- Each run: {options.Requests} requests per target at concurrency 1 (the two targets interleaved), {options.RequestsFor(2)} above; warm-up {options.WarmUp} per target and scenario first; {options.Rounds} rounds, targets alternating; figures are **medians of the round results**");
         if (options.GatewayEnvironment.Count > 0 || options.GatewaySettings.Count > 0)
         {
@@ -68,7 +68,7 @@ internal static class MarkdownReport
         }
 
         md.AppendLine();
-        md.AppendLine("Closed loop: each of *conc.* workers sends its next request when the previous one ends. CPU is user + system time from `/proc/<pid>/stat` over the run, divided by the requests (10 ms tick resolution). The bench process holds the simulator and the load driver in both cases and the upstream client in direct runs; on 2 cores, the gateway, the simulator and the driver compete for the same CPUs, so at concurrency above 1 the gateway's CPU cost shows up as latency.");
+        md.AppendLine("Closed loop: each of *conc.* workers sends its next request when the previous one ends. CPU is user + system time from `/proc/<pid>/stat` over the run, divided by the requests (10 ms tick resolution). The bench process holds the load driver in both cases and the upstream client in direct runs; the simulator has its own process; on 2 cores, the gateway, the simulator and the driver compete for the same CPUs, so at concurrency above 1 the gateway's CPU cost shows up as latency.");
         md.AppendLine();
 
         md.AppendLine("## Gateway memory");
