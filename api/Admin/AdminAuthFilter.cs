@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using MirrorGate.Api.Auth;
 using MirrorGate.Api.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -20,8 +19,7 @@ internal sealed class AdminAuthFilter(IOptionsMonitor<GatewayOptions> options) :
         }
 
         var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : string.Empty;
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(password)))
+        if (!BearerHeader.SecretEquals(BearerHeader.Token(header) ?? string.Empty, password))
         {
             return AdminResults.Error(StatusCodes.Status401Unauthorized, "Unauthorized");
         }

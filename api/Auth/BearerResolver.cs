@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Runtime;
 using MirrorGate.GrainInterfaces.Tokens;
@@ -38,7 +36,7 @@ public sealed class BearerResolver(IOptionsMonitor<GatewayOptions> options, Secr
         if (!string.IsNullOrEmpty(serviceKey))
         {
             var space = value.IndexOf(' ', StringComparison.Ordinal);
-            if (FixedTimeEquals(space < 0 ? value : value[..space], serviceKey))
+            if (BearerHeader.SecretEquals(space < 0 ? value : value[..space], serviceKey))
             {
                 if (space < 0)
                 {
@@ -103,8 +101,8 @@ public sealed class BearerResolver(IOptionsMonitor<GatewayOptions> options, Secr
                 : BearerResolution.Refuse(result.Message ?? "The token was refused upstream.", "invalid_token");
     }
 
-    private static string BearerValue(string header) =>
-        header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : header.Trim();
+    /// <summary>Aurora also accepts the bare value without the scheme.</summary>
+    private static string BearerValue(string header) => BearerHeader.Token(header) ?? header.Trim();
 
     private static string? TeamHeader(HttpRequest request)
     {
@@ -121,7 +119,4 @@ public sealed class BearerResolver(IOptionsMonitor<GatewayOptions> options, Secr
 
     /// <summary>A stable device id per access token, so one client's requests look like one browser.</summary>
     private static string DeviceIdFor(string hash) => new Guid(Convert.FromHexString(hash.AsSpan(0, 32))).ToString();
-
-    private static bool FixedTimeEquals(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

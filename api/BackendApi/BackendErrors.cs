@@ -1,5 +1,5 @@
-using System.Globalization;
 using MirrorGate.Api.Chat;
+using MirrorGate.Api.Http;
 
 namespace MirrorGate.Api.BackendApi;
 
@@ -18,7 +18,7 @@ public static class BackendErrors
             httpContext.Response.StatusCode = status;
             if (retryAfter is { } wait)
             {
-                httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfter.Set(httpContext.Response, wait);
             }
 
             var detail = new Dictionary<string, object?> { ["message"] = message, ["code"] = code };

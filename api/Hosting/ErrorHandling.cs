@@ -1,5 +1,6 @@
 using MirrorGate.Api.Admin;
 using MirrorGate.Api.BackendApi;
+using MirrorGate.Api.Http;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.GrainInterfaces.Runtime;
 
@@ -39,7 +40,7 @@ public static partial class ErrorHandling
                 context.Response.Clear();
                 if (retryable)
                 {
-                    context.Response.Headers.RetryAfter = "1";
+                    RetryAfter.Set(context.Response, TimeSpan.FromSeconds(1));
                 }
 
                 var result = path.StartsWith("/api/", StringComparison.Ordinal) ? AdminResults.Error(status, message)

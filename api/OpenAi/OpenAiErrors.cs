@@ -1,5 +1,5 @@
-using System.Globalization;
 using MirrorGate.Api.Chat;
+using MirrorGate.Api.Http;
 
 namespace MirrorGate.Api.OpenAi;
 
@@ -33,7 +33,7 @@ public static class OpenAiErrors
             response.StatusCode = status;
             if (retryAfter is { } wait)
             {
-                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfter.Set(response, wait);
             }
 
             var error = new Dictionary<string, object?> { ["message"] = message, ["type"] = TypeFor(status), ["param"] = param, ["code"] = code };

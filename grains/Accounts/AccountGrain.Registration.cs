@@ -48,7 +48,7 @@ public sealed partial class AccountGrain
             var exchange = await ExchangeAsync(draft.RefreshToken?.Value, draft.SessionToken?.Value, draft.ProxyUrl);
             if (exchange.Failure is { } failure)
             {
-                return Refused(failure);
+                return UpstreamRefusal.ToResult(failure);
             }
 
             draft = ApplyTokens(draft, exchange, now) with { LastRefreshedAt = now };
@@ -57,7 +57,7 @@ public sealed partial class AccountGrain
         var check = await upstream.CheckAccountAsync(new UpstreamCredential(GrainKey, draft.AccessToken!.Value.Value, draft.DeviceId, draft.TeamAccountId, draft.ProxyUrl), CancellationToken.None);
         if (!check.IsSuccess && check.Failure!.Kind is UpstreamFailureKind.Unauthorized)
         {
-            return Refused(check.Failure);
+            return UpstreamRefusal.ToResult(check.Failure);
         }
 
         var (plan, banned, teamError) = check.IsSuccess ? ReadWorkspace(check.Value!, draft) : (draft.PlanType, false, null);
@@ -118,11 +118,6 @@ public sealed partial class AccountGrain
             ?? check.Workspaces.FirstOrDefault();
         return personal is null ? (s.PlanType, false, null) : (personal.PlanType, personal.IsDeactivated, null);
     }
-
-    private static AccountResult Refused(UpstreamFailure failure) =>
-        failure.Kind is UpstreamFailureKind.Network or UpstreamFailureKind.ServerError or UpstreamFailureKind.RateLimited
-            ? AccountResult.Fail(AccountError.UpstreamUnavailable, "The upstream is unavailable: " + failure.Message)
-            : AccountResult.Fail(AccountError.InvalidToken, "The upstream refused the token: " + failure.Message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId} registered: plan {Plan}, team workspace {HasTeam}, in pool {InPool}")]
     private static partial void LogRegistered(ILogger logger, string accountId, string plan, bool hasTeam, bool inPool);

@@ -27,7 +27,7 @@ public sealed class AccountOnboarding(IChatGptClient upstream, IGrainFactory gra
                 var refreshed = await upstream.RefreshAsync(refreshToken, registration.ProxyUrl, cancellationToken);
                 if (!refreshed.IsSuccess)
                 {
-                    return Refused(refreshed.Failure!);
+                    return UpstreamRefusal.ToResult(refreshed.Failure!);
                 }
 
                 (accessToken, refreshToken) = (refreshed.Value!.AccessToken, refreshed.Value.RefreshToken ?? refreshToken);
@@ -37,7 +37,7 @@ public sealed class AccountOnboarding(IChatGptClient upstream, IGrainFactory gra
                 var session = await upstream.ExchangeSessionTokenAsync(sessionToken, registration.ProxyUrl, cancellationToken);
                 if (!session.IsSuccess)
                 {
-                    return Refused(session.Failure!);
+                    return UpstreamRefusal.ToResult(session.Failure!);
                 }
 
                 (accessToken, sessionToken, sessionEmail) = (session.Value!.AccessToken, session.Value.SessionToken ?? sessionToken, session.Value.Email);
@@ -65,9 +65,4 @@ public sealed class AccountOnboarding(IChatGptClient upstream, IGrainFactory gra
         return await grains.GetGrain<IAccountGrain>(accountId).RegisterAsync(
             registration with { AccessToken = accessToken, RefreshToken = refreshToken, SessionToken = sessionToken });
     }
-
-    private static AccountResult Refused(UpstreamFailure failure) =>
-        failure.Kind is UpstreamFailureKind.Network or UpstreamFailureKind.ServerError or UpstreamFailureKind.RateLimited
-            ? AccountResult.Fail(AccountError.UpstreamUnavailable, "The upstream is unavailable: " + failure.Message)
-            : AccountResult.Fail(AccountError.InvalidToken, "The upstream refused the token: " + failure.Message);
 }
