@@ -38,7 +38,10 @@ public sealed class GatewayOptions
     /// <value><c>true</c> by default.</value>
     public bool EnableMirrorApi { get; set; } = true;
 
-    /// <summary>Path prefix of the OpenAI-compatible API (<c>MIRROR_API_PREFIX</c>): <c>abc</c> serves <c>/abc/v1/...</c> only.</summary>
+    /// <summary>
+    /// Path prefix of the OpenAI-compatible API (<c>MIRROR_API_PREFIX</c>): <c>abc</c> serves <c>/abc/v1/...</c> only.
+    /// The admin set is then served under <c>/abc/api/...</c> too, besides <c>/api/...</c>.
+    /// </summary>
     /// <value>Empty by default.</value>
     public string? MirrorApiPrefix { get; set; }
 
