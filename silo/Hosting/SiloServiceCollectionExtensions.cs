@@ -1,4 +1,5 @@
 using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.Silo.Cluster;
 using MirrorGate.Silo.Counters;
 using MirrorGate.Silo.Leases;
 using MirrorGate.Silo.Notifications;
@@ -16,8 +17,10 @@ namespace MirrorGate.Silo.Hosting;
 public static class SiloServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the grain runtime with the embedded providers: SQLite storage in the data folder and
-    /// in-process counters, rate windows, leases and change notifications.
+    /// Adds the grain runtime. With a PostgreSQL connection string (<c>Cluster:Postgres</c> or
+    /// <c>MIRRORGATE_POSTGRES</c>) every provider is PostgreSQL's (cluster mode); without one the node
+    /// runs embedded: SQLite storage in the data folder and in-process counters, rate windows, leases
+    /// and change notifications.
     /// </summary>
     public static IServiceCollection AddSilo(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,12 +30,14 @@ public static class SiloServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName));
 
+        var cluster = services.AddClusterProviders(configuration);
+
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SiloIdentity>();
         services.TryAddSingleton(sp =>
         {
             var silo = sp.GetRequiredService<IOptions<SiloOptions>>().Value;
-            return new SecretProtector(SecretKeyLoader.Load(sp.GetRequiredService<IOptions<SecretsOptions>>().Value, silo.DataDirectory));
+            return new SecretProtector(SecretKeyLoader.Load(sp.GetRequiredService<IOptions<SecretsOptions>>().Value, silo.DataDirectory, sharedKeyRequired: cluster));
         });
         services.TryAddSingleton<GrainStateSerializer>();
 
@@ -50,6 +55,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<GrainCatalog>();
         services.TryAddSingleton<IGrainFactory, GrainFactory>();
         services.AddHostedService<IdleCollectionService>();
+        services.AddHostedService<GrainStateInvalidation>();
         return services;
     }
 

@@ -7,6 +7,13 @@ namespace MirrorGate.Silo.Notifications;
 /// </summary>
 public interface IChangeNotifier
 {
+    /// <summary>
+    /// A local topic raised (with an empty key) when this node may have missed changes, e.g. after its
+    /// listening connection to the cluster database was lost: subscribers drop what they cached and
+    /// read the truth again. The in-process notifier never raises it.
+    /// </summary>
+    const string ResyncTopic = "resync";
+
     ValueTask PublishAsync(string topic, string key, CancellationToken cancellationToken = default);
 
     /// <summary>Calls <paramref name="handler"/> with the key of every change on <paramref name="topic"/> until disposed.</summary>

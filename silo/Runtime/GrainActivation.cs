@@ -1,5 +1,6 @@
 using System.Reflection;
 using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.Silo.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MirrorGate.Silo.Runtime;
@@ -18,7 +19,9 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Grain? _grain;
+    private IPersistentStateLoader[] _states = [];
     private bool _deactivated;
+    private volatile bool _stale;
     private int _waiting;
     private long _lastUsedTimestamp = catalog.Time.GetTimestamp();
 
@@ -44,6 +47,14 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
                     return (false, default!);
                 }
 
+                if (_stale)
+                {
+                    // Another node stored a newer version of this grain's state: let the caller go back
+                    // to the catalog, which builds a fresh activation that reads it.
+                    await DeactivateCoreAsync();
+                    return (false, default!);
+                }
+
                 var grain = _grain ?? await ActivateAsync();
                 var result = method.Invoke(grain, BindingFlags.DoNotWrapExceptions, binder: null, args, culture: null);
                 if (result is Task<T> typed)
@@ -57,6 +68,14 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
             catch (InconsistentStateException ex)
             {
                 LogStateConflict(logger, Context.GrainType, Context.Key, ex.Message);
+                await DeactivateCoreAsync();
+                throw;
+            }
+            catch (StorageUnavailableException ex)
+            {
+                // The turn may have changed state in memory that never reached the store; drop this
+                // copy so the next call starts again from what is stored.
+                LogStorageUnavailable(logger, Context.GrainType, Context.Key, ex.Message);
                 await DeactivateCoreAsync();
                 throw;
             }
@@ -74,6 +93,20 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
         {
             Volatile.Write(ref _lastUsedTimestamp, catalog.Time.GetTimestamp());
             Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    /// <summary>
+    /// Marks this activation for reload when it holds <paramref name="stateName"/> at an older version
+    /// than <paramref name="version"/> (or has not finished reading it); null marks it whatever it holds.
+    /// Takes effect before the next turn; a running turn finishes, and its write will conflict.
+    /// </summary>
+    public void MarkStale(string? stateName = null, long version = 0)
+    {
+        var states = Volatile.Read(ref _states);
+        if (stateName is null || _grain is null || states.Any(s => s.StateName == stateName && (s.Version ?? 0) < version))
+        {
+            _stale = true;
         }
     }
 
@@ -123,6 +156,7 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
         try
         {
             var (grain, states) = Type.CreateInstance(services, Context);
+            Volatile.Write(ref _states, states);
             foreach (var state in states)
             {
                 await state.ReadStateAsync(CancellationToken.None);
@@ -162,6 +196,9 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainType}/{GrainKey} lost a state write race and is deactivated: {Reason}")]
     private static partial void LogStateConflict(ILogger logger, string grainType, string grainKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainType}/{GrainKey} could not reach its storage and is deactivated: {Reason}")]
+    private static partial void LogStorageUnavailable(ILogger logger, string grainType, string grainKey, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grain {GrainType}/{GrainKey} failed to activate")]
     private static partial void LogActivationFailed(ILogger logger, Exception exception, string grainType, string grainKey);

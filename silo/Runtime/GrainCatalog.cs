@@ -13,6 +13,7 @@ namespace MirrorGate.Silo.Runtime;
 public sealed partial class GrainCatalog(IServiceProvider services, TimeProvider time, IOptionsMonitor<GrainRuntimeOptions> options, ILogger<GrainCatalog> logger)
 {
     private readonly ConcurrentDictionary<ActivationKey, GrainActivation> _activations = new();
+    private readonly ConcurrentDictionary<string, GrainTypeInfo> _typesByName = new(StringComparer.Ordinal);
 
     internal TimeProvider Time { get; } = time;
 
@@ -62,11 +63,32 @@ public sealed partial class GrainCatalog(IServiceProvider services, TimeProvider
         }
     }
 
+    /// <summary>Marks this node's activation of a grain for reload if it holds an older version of the state.</summary>
+    public void MarkStale(string grainType, string key, string stateName, long version)
+    {
+        if (_typesByName.TryGetValue(grainType, out var type) && _activations.TryGetValue(new ActivationKey(type, key), out var activation))
+        {
+            activation.MarkStale(stateName, version);
+        }
+    }
+
+    /// <summary>Marks every activation on this node for reload (this node may have missed changes).</summary>
+    public void MarkAllStale()
+    {
+        foreach (var activation in _activations.Values)
+        {
+            activation.MarkStale();
+        }
+    }
+
     internal void Remove(GrainActivation activation) =>
         _activations.TryRemove(new KeyValuePair<ActivationKey, GrainActivation>(new ActivationKey(activation.Type, activation.Context.Key), activation));
 
-    private GrainActivation Create(ActivationKey key) =>
-        new(this, key.Type, new GrainContext(key.Type.Name, key.Key), services, logger);
+    private GrainActivation Create(ActivationKey key)
+    {
+        _typesByName.TryAdd(key.Type.Name, key.Type);
+        return new(this, key.Type, new GrainContext(key.Type.Name, key.Key), services, logger);
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Collected {Collected} idle activations; {Remaining} remain")]
     private static partial void LogCollected(ILogger logger, int collected, int remaining);

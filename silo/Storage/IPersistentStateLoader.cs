@@ -1,7 +1,12 @@
 namespace MirrorGate.Silo.Storage;
 
-/// <summary>What the runtime needs of a persistent state whatever its type: read it on activation.</summary>
+/// <summary>What the runtime needs of a persistent state whatever its type: read it on activation, and know which version it holds.</summary>
 internal interface IPersistentStateLoader
 {
+    string StateName { get; }
+
+    /// <summary>The stored version this copy was read or written at; null before the first read or when never stored.</summary>
+    long? Version { get; }
+
     Task ReadStateAsync(CancellationToken cancellationToken);
 }

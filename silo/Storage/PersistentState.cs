@@ -10,6 +10,8 @@ internal sealed class PersistentState<TState>(IGrainStorage storage, GrainStateS
 
     public bool RecordExists { get; private set; }
 
+    public string StateName => id.StateName;
+
     public long? Version { get; private set; }
 
     public async Task ReadStateAsync(CancellationToken cancellationToken = default)

@@ -1,0 +1,48 @@
+using MirrorGate.Silo.Notifications;
+using MirrorGate.Silo.Notifications.Postgres;
+using MirrorGate.Silo.Storage;
+using MirrorGate.Silo.Storage.Postgres;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MirrorGate.Silo.Cluster;
+
+public static class ClusterServiceCollectionExtensions
+{
+    /// <summary>
+    /// When a PostgreSQL connection string is configured (<c>Cluster:Postgres</c>, or the env var
+    /// <c>MIRRORGATE_POSTGRES</c>), registers the PostgreSQL provider of every store, the schema
+    /// migration that runs before anything else, and membership; returns whether it did. Called by
+    /// <c>AddSilo</c> before the embedded defaults, which then stay unused.
+    /// </summary>
+    public static bool AddClusterProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        var fromEnvironment = configuration[ClusterOptions.EnvironmentVariable];
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.SectionName))
+            .PostConfigure(o => o.Postgres = string.IsNullOrWhiteSpace(o.Postgres) ? fromEnvironment : o.Postgres)
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.NodeDeadAfter > o.HeartbeatInterval, "Cluster:NodeDeadAfter must be longer than Cluster:HeartbeatInterval.");
+        var enabled = !string.IsNullOrWhiteSpace(configuration[$"{ClusterOptions.SectionName}:Postgres"]) || !string.IsNullOrWhiteSpace(fromEnvironment);
+        if (!enabled)
+        {
+            return false;
+        }
+
+        services.TryAddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<ClusterOptions>>().Value));
+        services.TryAddSingleton<SchemaMigrator>();
+
+        // Hosted services start in registration order: the schema first, then the listener, so that
+        // nothing reads state before the tables exist or serves before it can hear other nodes.
+        services.AddHostedService<ClusterStartup>();
+        services.TryAddSingleton<InProcessChangeNotifier>();
+        services.TryAddSingleton<PostgresChangeNotifier>();
+        services.TryAddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<PostgresChangeNotifier>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeNotifier>());
+
+        services.TryAddSingleton<IGrainStorage, PostgresGrainStorage>();
+
+        // Counters, rate windows, leases and membership: registered below as they land.
+        return true;
+    }
+}
