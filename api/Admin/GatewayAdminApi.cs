@@ -43,6 +43,10 @@ public static class GatewayAdminApi
         admin.MapPost("/get-user-use-count", GetUserUseCountAsync);
         admin.MapPost("/get-chatgpt-use-count", GetChatGptUseCountAsync);
 
+        // Gateway-defined (not in the seed): take an account out of service or put it back. In a
+        // cluster every node stops picking it as soon as the change notice arrives.
+        admin.MapPost("/set-chatgpt-status", SetChatGptStatusAsync);
+
         // The no-login link is opened by end users, so it is outside the admin password.
         routes.MapGet(basePath + "/not-login", NotLoginAsync);
     }
@@ -96,6 +100,37 @@ public static class GatewayAdminApi
 
         await grains.GetGrain<IUserGrain>(userName).LogoutAsync();
         return Results.Json(new { message = "ok" });
+    }
+
+    private static async Task<IResult> SetChatGptStatusAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)
+    {
+        var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            return AdminResults.FromBody(read);
+        }
+
+        if (!JsonFields.TryString(body, "chatgpt", required: true, out var email, out var error)
+            || !JsonFields.TryBool(body, "disabled", out var disabled, out error)
+            || !JsonFields.TryString(body, "reason", required: false, out var reason, out error))
+        {
+            return AdminResults.BadRequest(error!);
+        }
+
+        if (disabled is null)
+        {
+            return AdminResults.BadRequest("'disabled' is required: true takes the account out of service, false puts it back.");
+        }
+
+        var account = grains.GetGrain<IAccountGrain>(AccountIds.ForEmail(email!));
+        if (await account.GetSnapshotAsync() is null)
+        {
+            return AdminResults.BadRequest($"Unknown ChatGPT account '{email}': import it with /api/get-user-info first.");
+        }
+
+        await account.SetDisabledAsync(disabled.Value, reason ?? (disabled.Value ? "disabled by the operator" : null));
+        var snapshot = await account.GetSnapshotAsync();
+        return Results.Json(new { message = "ok", chatgpt = email, status = snapshot!.Status.ToString() });
     }
 
     private static async Task<IResult> GetMirrorTokenAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)

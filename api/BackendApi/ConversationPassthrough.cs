@@ -63,7 +63,8 @@ public sealed partial class ConversationPassthrough(JsonBodyReader reader, Model
             return null;
         }
 
-        await turn.SucceedAsync();
+        // The raw pass-through does not decode the answer, so its usage record carries no token estimate.
+        await turn.SucceedAsync(promptTokens: 0, completionTokens: 0);
         return null;
     }
 

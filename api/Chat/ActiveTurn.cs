@@ -1,9 +1,9 @@
 using MirrorGate.Api.Auth;
-using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Conversations;
 using MirrorGate.GrainInterfaces.Runtime;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Models;
+using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Upstream.ChatGpt;
 
 namespace MirrorGate.Api.Chat;
@@ -24,6 +24,7 @@ namespace MirrorGate.Api.Chat;
 /// </remarks>
 public sealed partial class ActiveTurn(
     IGrainFactory grains,
+    UsageRecorder usage,
     ILogger logger,
     UpstreamTurn upstream,
     Caller caller,
@@ -61,19 +62,17 @@ public sealed partial class ActiveTurn(
         }
     }
 
-    /// <summary>The turn was answered in full: keep the reserved use and count it. Call before the last bytes go out.</summary>
-    public async Task SucceedAsync()
+    /// <summary>The idempotency key of this turn's usage record.</summary>
+    public string RequestId { get; } = UsageRecorder.NewRequestId();
+
+    /// <summary>
+    /// The turn was answered in full: keep the reserved use and record it. Call before the last bytes
+    /// go out, so that a client that saw a complete answer can rely on its usage being stored.
+    /// </summary>
+    public async Task SucceedAsync(int promptTokens, int completionTokens)
     {
         _settled = true;
-        if (upstream.AccountId is { } accountId)
-        {
-            await grains.GetGrain<IAccountGrain>(accountId).RecordUseAsync(model.Id);
-        }
-
-        if (user is not null)
-        {
-            await user.RecordUseAsync();
-        }
+        await usage.RecordAsync(RequestId, model.Id, upstream.AccountId, user is not null ? caller.UserName : null, promptTokens, completionTokens);
     }
 
     public async ValueTask DisposeAsync()

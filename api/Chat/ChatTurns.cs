@@ -4,6 +4,7 @@ using MirrorGate.GrainInterfaces.Conversations;
 using MirrorGate.GrainInterfaces.Runtime;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Models;
+using MirrorGate.Grains.Usage;
 
 namespace MirrorGate.Api.Chat;
 
@@ -12,7 +13,7 @@ namespace MirrorGate.Api.Chat;
 /// conversation's owner and check the caller may continue it, take one use under the user's limit,
 /// build the upstream body, dispatch. The returned <see cref="ActiveTurn"/> settles the turn (step 6).
 /// </summary>
-public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispatcher, ILogger<ActiveTurn> turnLogger)
+public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispatcher, UsageRecorder usage, ILogger<ActiveTurn> turnLogger)
 {
     /// <param name="temporary">A temporary chat (<c>history_and_training_disabled</c>): the upstream keeps nothing, so neither does the gateway.</param>
     /// <param name="buildBody">Builds the upstream body once the continued conversation (if any) is known.</param>
@@ -50,7 +51,7 @@ public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispa
             return TurnStart.Fail(dispatch.Failure!);
         }
 
-        return TurnStart.Ok(new ActiveTurn(grains, turnLogger, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
+        return TurnStart.Ok(new ActiveTurn(grains, usage, turnLogger, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
     }
 
     /// <summary>

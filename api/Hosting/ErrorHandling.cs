@@ -8,7 +8,8 @@ namespace MirrorGate.Api.Hosting;
 
 /// <summary>
 /// The last line: an exception no handler expected still gets an answer in its API family's shape.
-/// A lost state-version race (<see cref="InconsistentStateException"/>) is a retryable 503; anything
+/// A lost state-version race (<see cref="InconsistentStateException"/>) and an unreachable cluster
+/// database (<see cref="StorageUnavailableException"/>) are retryable 503s; anything
 /// else is a 500 whose body says nothing internal. A response already under way is aborted, so the
 /// client never mistakes it for a complete one.
 /// </summary>
@@ -33,10 +34,13 @@ public static partial class ErrorHandling
                     return;
                 }
 
-                var retryable = ex is InconsistentStateException;
-                var status = retryable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
-                var code = retryable ? "concurrent_update" : "internal_error";
-                var message = retryable ? "A concurrent change got in the way of this request; retry it." : "The gateway failed to handle this request.";
+                var (status, code, message) = ex switch
+                {
+                    InconsistentStateException => (StatusCodes.Status503ServiceUnavailable, "concurrent_update", "A concurrent change got in the way of this request; retry it."),
+                    StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The gateway's database cannot be reached right now; nothing was done. Retry shortly."),
+                    _ => (StatusCodes.Status500InternalServerError, "internal_error", "The gateway failed to handle this request."),
+                };
+                var retryable = status == StatusCodes.Status503ServiceUnavailable;
                 context.Response.Clear();
                 if (retryable)
                 {

@@ -86,7 +86,7 @@ public sealed partial class ChatCompletionsHandler(
             return;
         }
 
-        await turn.SucceedAsync();
+        await turn.SucceedAsync(promptTokens, completionTokens);
         await writer.WriteFinishAsync(finishReason, temporary ? null : turn.ConversationId, temporary ? null : turn.AssistantMessageId, cancellationToken);
         if (request.IncludeUsage)
         {
@@ -111,9 +111,10 @@ public sealed partial class ChatCompletionsHandler(
             return OpenAiErrors.Result(StatusCodes.Status502BadGateway, "The upstream answer broke off before it was complete: " + ex.Message, "upstream_stream_broken");
         }
 
-        await turn.SucceedAsync();
         var text = content.ToString();
-        await ChatCompletionJson.WriteAsync(context.Response, id, created, request.Model.Id, text, finishReason, promptTokens, TokenEstimator.Count(text),
+        var completionTokens = TokenEstimator.Count(text);
+        await turn.SucceedAsync(promptTokens, completionTokens);
+        await ChatCompletionJson.WriteAsync(context.Response, id, created, request.Model.Id, text, finishReason, promptTokens, completionTokens,
             temporary ? null : turn.ConversationId, temporary ? null : turn.AssistantMessageId, cancellationToken);
         return null;
     }

@@ -38,8 +38,6 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Marks the account expired (the upstream keeps refusing it) with the reason.</summary>
     Task ReportUnauthorizedAsync(string reason);
 
-    /// <summary>Counts one served request for <paramref name="model"/> in the current hour.</summary>
-    Task RecordUseAsync(string model);
 
     /// <summary>Requests per model in each of the last <paramref name="hours"/> clock hours (index 0 = the current hour).</summary>
     Task<IReadOnlyDictionary<string, long[]>> GetHourlyUseAsync(int hours);

@@ -32,8 +32,6 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Gives back a use whose request failed.</summary>
     Task ReleaseAsync(LimitReservation reservation);
 
-    /// <summary>Counts one served request in today's total.</summary>
-    Task RecordUseAsync();
 
     /// <summary>Requests served today (server's local day).</summary>
     Task<long> GetUseCountTodayAsync();

@@ -66,9 +66,6 @@ public sealed partial class AccountGrain(
         }
     }
 
-    public async Task RecordUseAsync(string model) =>
-        await counters.AddAsync(UseCounters.Key(GrainKey, model, UseCounters.HourOf(time)), 1, UseCounters.Retention);
-
     public async Task<IReadOnlyDictionary<string, long[]>> GetHourlyUseAsync(int hours) =>
         UseCounters.ByModel(await counters.GetByPrefixAsync(UseCounters.Prefix(GrainKey)), UseCounters.HourOf(time), hours);
 

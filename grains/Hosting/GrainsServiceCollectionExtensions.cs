@@ -7,6 +7,7 @@ using MirrorGate.Grains.Conversations;
 using MirrorGate.Grains.Models;
 using MirrorGate.Grains.Pool;
 using MirrorGate.Grains.Tokens;
+using MirrorGate.Grains.Usage;
 using MirrorGate.Grains.Users;
 using MirrorGate.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<AccountPool>();
         services.AddSingleton<AccountOnboarding>();
+        services.AddSingleton<UsageRecorder>();
         services.AddHostedService<AccountPoolLoader>();
 
         services.AddGrain<IAccountGrain, AccountGrain>();

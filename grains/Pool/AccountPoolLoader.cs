@@ -10,11 +10,13 @@ namespace MirrorGate.Grains.Pool;
 /// <summary>
 /// Fills this node's pool at start from the registry, and keeps it current: when any node announces
 /// that an account changed, the account's snapshot is read again from its grain (in the background,
-/// never inside the announcing grain's turn).
+/// never inside the announcing grain's turn). After a resync notice (this node may have missed
+/// announcements) the whole pool is read again.
 /// </summary>
 public sealed partial class AccountPoolLoader(IGrainFactory grains, AccountPool pool, IChangeNotifier notifier, ILogger<AccountPoolLoader> logger) : IHostedService
 {
     private IDisposable? _subscription;
+    private IDisposable? _resync;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,18 +26,46 @@ public sealed partial class AccountPoolLoader(IGrainFactory grains, AccountPool 
             return ValueTask.CompletedTask;
         });
 
-        var ids = await grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key).ListAsync();
-        foreach (var id in ids)
+        // This node may have missed announcements (its listening connection broke): read everything again.
+        _resync = notifier.Subscribe(IChangeNotifier.ResyncTopic, _ =>
         {
-            await ReloadAsync(id);
-        }
+            ReloadAllInBackground();
+            return ValueTask.CompletedTask;
+        });
 
-        LogLoaded(logger, pool.Accounts.Count, ids.Count);
+        await ReloadAllAsync();
+    }
+
+    private void ReloadAllInBackground() => _ = ReloadAllAsync();
+
+    private async Task ReloadAllAsync()
+    {
+        try
+        {
+            var ids = await grains.GetGrain<IAccountRegistryGrain>(IAccountRegistryGrain.Key).ListAsync();
+            foreach (var gone in pool.Accounts.Select(a => a.AccountId).Except(ids))
+            {
+                pool.Forget(gone);
+            }
+
+            foreach (var id in ids)
+            {
+                await ReloadAsync(id);
+            }
+
+            LogLoaded(logger, pool.Accounts.Count, ids.Count);
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException)
+        {
+            // The next resync (when the database is back) tries again.
+            LogReloadAllFailed(logger, ex.Message);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+        _resync?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -60,6 +90,9 @@ public sealed partial class AccountPoolLoader(IGrainFactory grains, AccountPool 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account pool loaded: {Pooled} of {Registered} registered accounts are pooled")]
     private static partial void LogLoaded(ILogger logger, int pooled, int registered);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reload the account pool: {Reason}")]
+    private static partial void LogReloadAllFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reload account {AccountId} into the pool")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception, string accountId);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using MirrorGate.GrainInterfaces.Runtime;
 using MirrorGate.GrainInterfaces.Tokens;
@@ -108,12 +107,7 @@ public sealed class UserGrain(
         }
     }
 
-    public async Task RecordUseAsync() => await counters.AddAsync(TodayKey(), 1, TimeSpan.FromHours(49));
-
-    public async Task<long> GetUseCountTodayAsync() => await counters.GetAsync(TodayKey());
-
-    private string TodayKey() =>
-        $"user-use:{GrainKey}|{time.GetLocalNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+    public async Task<long> GetUseCountTodayAsync() => await counters.GetAsync(UserUseCounters.DayKey(GrainKey, time));
 
     private UserSnapshot Snapshot() =>
         new(GrainKey, state.State.Limits, state.State.IsolatedSession, state.State.LoggedOut, state.State.CreatedAt);

@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 namespace MirrorGate.Silo.Cluster;
 
 /// <summary>
-/// First hosted service of a cluster node: reaches the database and brings its schema up to date
+/// First thing a cluster node does at start: reaches the database and brings its schema up to date
 /// before anything else reads state. An unreachable database gets retries with growing pauses; after
 /// <see cref="ClusterOptions.StartupTimeout"/> the node refuses to start with a message naming the address.
 /// </summary>
-public sealed partial class ClusterStartup(PostgresDatabase database, SchemaMigrator migrator, IOptions<ClusterOptions> options, TimeProvider time, ILogger<ClusterStartup> logger) : IHostedService
+public sealed partial class ClusterStartup(PostgresDatabase database, SchemaMigrator migrator, IOptions<ClusterOptions> options, TimeProvider time, ILogger<ClusterStartup> logger) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Runs before any hosted service's StartAsync, whatever order they were registered in.</summary>
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var pause = TimeSpan.FromMilliseconds(250);
@@ -39,7 +40,15 @@ public sealed partial class ClusterStartup(PostgresDatabase database, SchemaMigr
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cluster mode: database {Address} ready, schema {Schema}")]
     private static partial void LogReady(ILogger logger, string address, string schema);

@@ -7,6 +7,8 @@ using MirrorGate.Silo.Runtime;
 using MirrorGate.Silo.Secrets;
 using MirrorGate.Silo.Storage;
 using MirrorGate.Silo.Storage.Sqlite;
+using MirrorGate.Silo.Usage;
+using MirrorGate.Silo.Usage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,6 +53,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<IRateWindowStore, InProcessRateWindowStore>();
         services.TryAddSingleton<ILeaseStore, InProcessLeaseStore>();
         services.TryAddSingleton<IChangeNotifier, InProcessChangeNotifier>();
+        services.TryAddSingleton<IUsageLog, SqliteUsageLog>();
 
         services.TryAddSingleton<GrainCatalog>();
         services.TryAddSingleton<IGrainFactory, GrainFactory>();

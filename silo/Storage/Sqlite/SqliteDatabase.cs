@@ -25,6 +25,18 @@ public sealed class SqliteDatabase : IDisposable
             modified_at TEXT    NOT NULL,
             PRIMARY KEY (grain_type, grain_key, state_name)
         ) WITHOUT ROWID;
+        -- One row per served request; the request id is the idempotency key.
+        CREATE TABLE IF NOT EXISTS usage_record (
+            request_id        TEXT    NOT NULL PRIMARY KEY,
+            at                TEXT    NOT NULL,
+            model             TEXT    NOT NULL,
+            account_id        TEXT    NULL,
+            user_name         TEXT    NULL,
+            node_id           TEXT    NOT NULL,
+            prompt_tokens     INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS usage_record_at ON usage_record (at);
         """;
 
     // synchronous = NORMAL with WAL keeps commits atomic and durable across a process crash; only an

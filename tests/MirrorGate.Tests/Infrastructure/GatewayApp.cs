@@ -26,10 +26,12 @@ public sealed class GatewayApp : IAsyncDisposable
 
     private readonly TempDirectory _data;
     private readonly WebApplicationFactory<Program> _factory;
+    private readonly bool _ownsSimulator;
 
-    private GatewayApp(UpstreamSimulator simulator, TempDirectory data, WebApplicationFactory<Program> factory)
+    private GatewayApp(UpstreamSimulator simulator, bool ownsSimulator, TempDirectory data, WebApplicationFactory<Program> factory)
     {
         Simulator = simulator;
+        _ownsSimulator = ownsSimulator;
         _data = data;
         _factory = factory;
     }
@@ -45,9 +47,10 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <param name="settings">Configuration overrides, e.g. <c>["ChatGpt:Flow"] = "Legacy"</c> or the seeds' env names.</param>
     /// <param name="time">A clock for the gateway (the simulator keeps real time).</param>
     /// <param name="services">Replaces gateway services, e.g. a failing store.</param>
-    public static async Task<GatewayApp> StartAsync(IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
+    /// <param name="sharedSimulator">A simulator other gateways use too (cluster tests); this gateway will not stop it.</param>
+    public static async Task<GatewayApp> StartAsync(IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, UpstreamSimulator? sharedSimulator = null)
     {
-        var simulator = await UpstreamSimulator.StartAsync(simulatorOptions);
+        var simulator = sharedSimulator ?? await UpstreamSimulator.StartAsync(simulatorOptions);
         var data = new TempDirectory();
         var all = new Dictionary<string, string?>
         {
@@ -86,7 +89,7 @@ public sealed class GatewayApp : IAsyncDisposable
                 services?.Invoke(collection);
             });
         });
-        var app = new GatewayApp(simulator, data, factory);
+        var app = new GatewayApp(simulator, sharedSimulator is null, data, factory);
         using var warmUp = app.CreateClient();
         (await warmUp.GetAsync("/ping")).EnsureSuccessStatusCode();
         return app;
@@ -141,7 +144,11 @@ public sealed class GatewayApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
-        await Simulator.DisposeAsync();
+        if (_ownsSimulator)
+        {
+            await Simulator.DisposeAsync();
+        }
+
         _data.Dispose();
     }
 }
