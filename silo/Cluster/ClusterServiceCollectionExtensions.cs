@@ -1,3 +1,8 @@
+using MirrorGate.Silo.Cluster.Membership;
+using MirrorGate.Silo.Counters;
+using MirrorGate.Silo.Counters.Postgres;
+using MirrorGate.Silo.Leases;
+using MirrorGate.Silo.Leases.Postgres;
 using MirrorGate.Silo.Notifications;
 using MirrorGate.Silo.Notifications.Postgres;
 using MirrorGate.Silo.Storage;
@@ -42,7 +47,11 @@ public static class ClusterServiceCollectionExtensions
 
         services.TryAddSingleton<IGrainStorage, PostgresGrainStorage>();
 
-        // Counters, rate windows, leases and membership: registered below as they land.
+        services.TryAddSingleton<ICounterStore, PostgresCounterStore>();
+        services.TryAddSingleton<IRateWindowStore, PostgresRateWindowStore>();
+        services.TryAddSingleton<ILeaseStore, PostgresLeaseStore>();
+        services.TryAddSingleton<MembershipTable>();
+        services.AddHostedService<MembershipService>();
         return true;
     }
 }

@@ -17,6 +17,17 @@ public interface ICounterStore
     /// <summary>
     /// Adds one to the smallest counter among <paramref name="keys"/> (the first such key on a tie) and
     /// returns that key; null when <paramref name="keys"/> is empty. Used to pick the least loaded account.
+    /// The chosen counter has no expiry afterwards, as after <see cref="AddAsync"/> without a time to live.
     /// </summary>
-    ValueTask<string?> IncrementSmallestAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+    ValueTask<string?> IncrementSmallestAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        IncrementSmallestAsync(keys, timeToLive: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="IncrementSmallestAsync(IReadOnlyList{string}, CancellationToken)"/>, and the chosen
+    /// counter then disappears <paramref name="timeToLive"/> after this change (null: no expiry). An
+    /// in-flight count carries one as a safety net: a count that a dead node never gave back ages out
+    /// instead of keeping its account looking busy forever. Every later add to the counter must pass
+    /// the time to live again, or the counter stops expiring.
+    /// </summary>
+    ValueTask<string?> IncrementSmallestAsync(IReadOnlyList<string> keys, TimeSpan? timeToLive, CancellationToken cancellationToken = default);
 }

@@ -56,7 +56,7 @@ public sealed class InProcessCounterStore(TimeProvider time) : ICounterStore
         return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(result);
     }
 
-    public ValueTask<string?> IncrementSmallestAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    public ValueTask<string?> IncrementSmallestAsync(IReadOnlyList<string> keys, TimeSpan? timeToLive, CancellationToken cancellationToken = default)
     {
         if (keys.Count == 0)
         {
@@ -77,7 +77,7 @@ public sealed class InProcessCounterStore(TimeProvider time) : ICounterStore
                 }
             }
 
-            _ = AddAsync(best!, 1, cancellationToken: cancellationToken);
+            _ = AddAsync(best!, 1, timeToLive, cancellationToken);
             return ValueTask.FromResult(best);
         }
     }

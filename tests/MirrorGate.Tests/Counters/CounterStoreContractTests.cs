@@ -66,6 +66,24 @@ public abstract class CounterStoreContractTests
     }
 
     [Fact]
+    public async Task Increment_smallest_with_a_time_to_live_lets_a_count_nobody_gave_back_age_out()
+    {
+        var keys = new[] { Key(), Key() };
+        Assert.Equal(keys[0], await Store.IncrementSmallestAsync(keys, TimeSpan.FromMinutes(5)));
+        Assert.Equal(keys[1], await Store.IncrementSmallestAsync(keys, TimeSpan.FromMinutes(5)));
+        Assert.Equal(keys[0], await Store.IncrementSmallestAsync(keys, TimeSpan.FromMinutes(5)));
+        await Store.AddAsync(keys[1], 1);
+
+        Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        // keys[0] (2, expired) now counts as 0 and is picked over keys[1] (2, no expiry since the plain add).
+        Assert.Equal(0, await Store.GetAsync(keys[0]));
+        Assert.Equal(keys[0], await Store.IncrementSmallestAsync(keys, TimeSpan.FromMinutes(5)));
+        Assert.Equal(1, await Store.GetAsync(keys[0]));
+        Assert.Equal(2, await Store.GetAsync(keys[1]));
+    }
+
+    [Fact]
     public async Task Increment_smallest_of_no_keys_is_null()
     {
         Assert.Null(await Store.IncrementSmallestAsync([]));
