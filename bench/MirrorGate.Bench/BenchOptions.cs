@@ -50,11 +50,42 @@ internal sealed record BenchOptions
     /// <summary>Hard stop of the whole run.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(8);
 
+    /// <summary>Run the cluster-mode benchmark (embedded vs PostgreSQL, nodes behind nginx) instead of the load benchmark.</summary>
+    public bool Cluster { get; init; }
+
+    /// <summary>Cluster mode: Npgsql connection string of the PostgreSQL the nodes share (default: env <c>MIRRORGATE_POSTGRES</c>).</summary>
+    public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("MIRRORGATE_POSTGRES");
+
+    /// <summary>Cluster mode: the server log of that PostgreSQL (statement timings for the round-trip count are read from it).</summary>
+    public string? PostgresLog { get; init; }
+
+    /// <summary>Cluster mode: the nginx binary (run with <c>-p</c>/<c>-c</c> in a temporary prefix, never as a service).</summary>
+    public string Nginx { get; init; } = "nginx";
+
+    /// <summary>Cluster mode: the largest number of nodes behind nginx (configurations 1..N are measured).</summary>
+    public int Nodes { get; init; } = 3;
+
+    /// <summary>Cluster mode: sequential requests per caller kind and scenario in the round-trip count.</summary>
+    public int RoundTripRequests { get; init; } = 30;
+
+    /// <summary>The defaults of <c>--cluster</c>: fewer requests per run (five configurations), a bounded whole.</summary>
+    public static BenchOptions ClusterDefaults { get; } = new()
+    {
+        Cluster = true,
+        Concurrency = [1, 8, 16],
+        Requests = 500,
+        WarmUp = 300,
+        Variants = false,
+        Profile = false,
+        Output = Path.Combine("bench", "results", "cluster.md"),
+        Deadline = TimeSpan.FromMinutes(25),
+    };
+
     public int RequestsFor(int concurrency) => concurrency <= 1 ? Requests : Requests * 2;
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions();
+        var options = args.Contains("--cluster") ? ClusterDefaults : new BenchOptions();
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -75,7 +106,13 @@ internal sealed record BenchOptions
                 "--gateway-dll" => options with { GatewayDll = Next() },
                 "--gateway-env" => options with { GatewayEnvironment = WithPair(options.GatewayEnvironment, Next()) },
                 "--gateway-setting" => options with { GatewaySettings = [.. options.GatewaySettings, Setting(Next())] },
-                "--quick" => options with { Rounds = 1, Requests = 200, WarmUp = 200, Concurrency = [1, 8] },
+                "--quick" => options with { Rounds = 1, Requests = 200, WarmUp = 200, Concurrency = [1, 8], RoundTripRequests = 10 },
+                "--cluster" => options,
+                "--postgres" => options with { Postgres = Next() },
+                "--postgres-log" => options with { PostgresLog = Next() },
+                "--nginx" => options with { Nginx = Next() },
+                "--nodes" => options with { Nodes = PositiveInt(Next()) },
+                "--round-trip-requests" => options with { RoundTripRequests = PositiveInt(Next()) },
                 "--help" or "-h" => throw new HelpRequestedException(),
                 _ => throw new ArgumentException($"Unknown switch {arg}."),
             };
@@ -101,6 +138,14 @@ internal sealed record BenchOptions
           --gateway-dll PATH    gateway assembly to start (default: MirrorGate.Api.dll next to the benchmark)
           --gateway-env K=V     environment variable for the gateway process (repeatable; for experiments)
           --gateway-setting K=V configuration setting for the gateway process (repeatable; for experiments)
+        Cluster mode (see bench/cluster.sh, which starts PostgreSQL and finds nginx):
+          --cluster             embedded vs cluster mode, 1..N nodes behind nginx (report: bench/results/cluster.md);
+                                defaults then: concurrency 1,8,16, 500 requests, warm-up 300
+          --postgres CONN       Npgsql connection string of the shared PostgreSQL (default: env MIRRORGATE_POSTGRES)
+          --postgres-log PATH   that server's log file (for the round-trip count's statement timings)
+          --nginx PATH          nginx binary (default: nginx in PATH)
+          --nodes N             most nodes behind nginx (default 3)
+          --round-trip-requests N  sequential requests per caller and scenario in the round-trip count (default 30)
         """;
 
     private static Dictionary<string, string> WithPair(IReadOnlyDictionary<string, string> pairs, string text)

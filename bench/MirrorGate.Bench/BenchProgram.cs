@@ -33,7 +33,9 @@ public static class BenchProgram
 
         try
         {
-            var report = options.Micro ? Micro.MicroBenchmarks.Run(options.Commit ?? Report.MarkdownReport.GitCommit()) : await new BenchRun(options).RunAsync(stop.Token);
+            var report = options.Micro ? Micro.MicroBenchmarks.Run(options.Commit ?? Report.MarkdownReport.GitCommit())
+                : options.Cluster ? await new Cluster.ClusterBench(options).RunAsync(stop.Token)
+                : await new BenchRun(options).RunAsync(stop.Token);
             Console.WriteLine(report);
             var output = Path.GetFullPath(options.Output);
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);

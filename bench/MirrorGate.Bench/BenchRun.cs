@@ -224,7 +224,7 @@ internal sealed class BenchRun(BenchOptions options)
             gateway.BeginWindow();
             foreach (var target in targets)
             {
-                window._cpu[target] = target is GatewayTarget g ? ProcFs.CpuTimes(g.Process.ProcessId) : default;
+                window._cpu[target] = target is GatewayTarget { Process: { } p } ? ProcFs.CpuTimes(p.ProcessId) : default;
             }
 
             window._benchCpu = ProcFs.CpuTime(Environment.ProcessId);
@@ -237,12 +237,12 @@ internal sealed class BenchRun(BenchOptions options)
         {
             var cpu = _cpu.ToDictionary(c => c.Key, c =>
             {
-                if (c.Key is not GatewayTarget g)
+                if (c.Key is not GatewayTarget { Process: { } p })
                 {
                     return (User: TimeSpan.Zero, System: TimeSpan.Zero);
                 }
 
-                var (user, system) = ProcFs.CpuTimes(g.Process.ProcessId);
+                var (user, system) = ProcFs.CpuTimes(p.ProcessId);
                 return (User: user - c.Value.User, System: system - c.Value.System);
             });
             return new Closed(cpu, ProcFs.CpuTime(Environment.ProcessId) - _benchCpu, GC.CollectionCount(0) - _benchGcs,

@@ -37,7 +37,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Lines the gateway wrote to stdout and stderr (the console log).</summary>
     public long OutputLines => Interlocked.Read(ref _outputLines);
 
-    public static async Task<GatewayProcess> StartAsync(string gatewayDll, Uri simulator, GatewayLogging logging, BenchOptions options, CancellationToken cancellationToken)
+    /// <param name="extraSettings">Settings of this process only (<c>--Key=Value</c>), after the common ones (the last value of a key wins).</param>
+    /// <param name="extraEnvironment">Environment variables of this process only.</param>
+    public static async Task<GatewayProcess> StartAsync(string gatewayDll, Uri simulator, GatewayLogging logging, BenchOptions options, CancellationToken cancellationToken,
+        IReadOnlyList<string>? extraSettings = null, IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         if (!File.Exists(gatewayDll))
         {
@@ -70,13 +73,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var setting in options.GatewaySettings)
+        foreach (var setting in options.GatewaySettings.Concat(extraSettings ?? []))
         {
             start.ArgumentList.Add(setting);
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in options.GatewayEnvironment)
+        foreach (var (key, value) in options.GatewayEnvironment.Concat(extraEnvironment ?? new Dictionary<string, string>()))
         {
             start.Environment[key] = value;
         }

@@ -25,6 +25,8 @@ internal sealed class SimulatorProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    public int ProcessId => _process.Id;
+
     public static async Task<SimulatorProcess> StartAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "MirrorGate.UpstreamSim.dll");

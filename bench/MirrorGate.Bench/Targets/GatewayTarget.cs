@@ -20,9 +20,12 @@ internal sealed class GatewayTarget : ITurnTarget, IDisposable
     private readonly Dictionary<Scenario, byte[]> _bodies;
 
     public GatewayTarget(string name, GatewayProcess process, int maxConnections)
+        : this(name, process.BaseAddress, maxConnections, GatewayProcess.ServiceKey) => Process = process;
+
+    /// <summary>Any front end of the gateway (a node, or nginx before several), with any bearer value (service key, mirror token).</summary>
+    public GatewayTarget(string name, Uri baseAddress, int maxConnections, string bearer)
     {
         Name = name;
-        Process = process;
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = maxConnections,
@@ -33,15 +36,15 @@ internal sealed class GatewayTarget : ITurnTarget, IDisposable
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
         };
-        _http = new HttpClient(handler) { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayProcess.ServiceKey);
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         _bodies = new[] { Scenario.NonStream, Scenario.Streamed, Scenario.NonStreamTemporary, Scenario.StreamTemporary }.ToDictionary(s => s, Encode);
     }
 
     public string Name { get; }
 
-    /// <summary>The gateway process this target talks to (its CPU is charged to this target's requests).</summary>
-    public GatewayProcess Process { get; }
+    /// <summary>The gateway process this target talks to (its CPU is charged to this target's requests); null behind a proxy.</summary>
+    public GatewayProcess? Process { get; }
 
     public async ValueTask RunAsync(Scenario scenario, CancellationToken cancellationToken)
     {

@@ -1,0 +1,404 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using MirrorGate.Bench.Gateway;
+using MirrorGate.Bench.Simulator;
+
+namespace MirrorGate.Bench.Cluster;
+
+/// <summary>
+/// Counts the database statements of one chat request, for real: a cluster node of its own (schema and
+/// application name of its own) behind a <see cref="DelayProxy"/>, statement logging on
+/// (<c>log_min_duration_statement = 0</c>), then sequential requests, each timed at the client (sent, first byte,
+/// end). Each logged statement of that node is given to the request in flight and put before or after the
+/// first byte by its timestamp; the proxy's delays keep every statement at least 30 ms from that instant, except
+/// the ones a whole (non-stream) answer waits for right before it is written, which are marked when within 1 ms.
+/// </summary>
+internal static partial class RoundTripCounter
+{
+    public const string NodeApplicationName = "mg-node-rt";
+
+    public static async Task<RoundTripResult> RunAsync(BenchOptions options, string gatewayDll, SimulatorProcess simulator, PostgresProbe probe,
+        string connectionString, string schema, string secretsKey, string accountEmail, Action<string> progress, CancellationToken cancellationToken)
+    {
+        if (options.PostgresLog is not { } logPath || !File.Exists(logPath))
+        {
+            return RoundTripResult.Skipped($"no PostgreSQL log file (pass --postgres-log; got '{options.PostgresLog}')");
+        }
+
+        await using var proxy = await DelayProxy.StartAsync(simulator.BaseUrl, cancellationToken);
+        await using var node = await GatewayProcess.StartAsync(gatewayDll, simulator.BaseUrl, GatewayLogging.Warning, options, cancellationToken,
+        [
+            $"--ChatGpt:BackendBaseUrl={proxy.BaseUrl}",
+            $"--Cluster:Postgres={connectionString};Application Name={NodeApplicationName}",
+            $"--Cluster:Schema={schema}",
+            $"--Secrets:Key={secretsKey}",
+        ]);
+        await node.ImportAccountAsync((await simulator.LoginAsync(accountEmail, cancellationToken)).RefreshToken, cancellationToken);
+        var mirrorToken = await MirrorTokenAsync(node.BaseAddress, accountEmail, cancellationToken);
+        progress($"round trips: node pid {node.ProcessId} behind a {DelayProxy.Delay.TotalMilliseconds:F0} ms delay proxy; mirror token user 'bench-user' with a limit on 'auto'");
+
+        (string Name, string Bearer)[] callers =
+        [
+            ("service key (account pool)", GatewayProcess.ServiceKey),
+            ("mirror token of a user with a limit on the model", mirrorToken),
+        ];
+        Scenario[] scenarios = [Scenario.Streamed, Scenario.NonStream];
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        // Warm-up: activations (token, user, account grains) loaded, statements auto-prepared (after 2 uses).
+        foreach (var (_, bearer) in callers)
+        {
+            foreach (var scenario in scenarios)
+            {
+                for (var i = 0; i < 8; i++)
+                {
+                    await TimedRequestAsync(http, bearer, scenario, cancellationToken);
+                }
+            }
+        }
+
+        var offset = new FileInfo(logPath).Length;
+        await probe.LogStatementsAsync(on: true, cancellationToken);
+        var idleFrom = DateTime.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        var idleUntil = DateTime.UtcNow;
+        var requests = new List<TimedRequest>();
+        try
+        {
+            foreach (var (name, bearer) in callers)
+            {
+                foreach (var scenario in scenarios)
+                {
+                    for (var i = 0; i < options.RoundTripRequests; i++)
+                    {
+                        var (sent, firstByte, end) = await TimedRequestAsync(http, bearer, scenario, cancellationToken);
+                        requests.Add(new TimedRequest(name, scenario.Name, sent, firstByte, end));
+                        await Task.Delay(80, cancellationToken);
+                    }
+                }
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+        finally
+        {
+            await probe.LogStatementsAsync(on: false, CancellationToken.None);
+        }
+
+        var entries = ReadLog(logPath, offset).Where(e => e.Application == NodeApplicationName).ToList();
+        progress($"round trips: {requests.Count} requests, {entries.Count} logged statement steps of the node");
+        return Attribute(entries, requests, idleFrom, idleUntil);
+    }
+
+    private static async Task<string> MirrorTokenAsync(Uri node, string accountEmail, CancellationToken cancellationToken)
+    {
+        using var admin = new HttpClient { BaseAddress = node };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayProcess.AdminPassword);
+        using var response = await admin.PostAsJsonAsync("/api/get-mirror-token", new JsonObject
+        {
+            ["user_name"] = "bench-user",
+            ["limits"] = new JsonArray(new JsonObject { ["model_name"] = "auto", ["every_minute"] = 60, ["limit_count"] = 100_000 }),
+            ["isolated_session"] = false,
+            ["chatgpt_list"] = new JsonArray(accountEmail),
+        }, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"get-mirror-token answered {(int)response.StatusCode}: {body}");
+        }
+
+        return JsonNode.Parse(body)![0]!["mirror_token"]!.GetValue<string>();
+    }
+
+    private static async Task<(DateTime Sent, DateTime FirstByte, DateTime End)> TimedRequestAsync(HttpClient http, string bearer, Scenario scenario, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent(new JsonObject
+            {
+                ["model"] = "auto",
+                ["stream"] = scenario.Stream,
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = Scenario.Prompt }),
+            }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        var sent = DateTime.UtcNow;
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var firstByte = DateTime.UtcNow;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var end = DateTime.UtcNow;
+        if (response.StatusCode != HttpStatusCode.OK || (scenario.Stream ? !body.Contains("data: [DONE]", StringComparison.Ordinal) : !body.Contains(Scenario.ExpectedReply, StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"round-trip request answered {(int)response.StatusCode}: {body[..Math.Min(400, body.Length)]}");
+        }
+
+        return (sent, firstByte, end);
+    }
+
+    /// <summary>Gives each statement to the request in flight (from its send to the next one's) and to a side of its first byte.</summary>
+    internal static RoundTripResult Attribute(IReadOnlyList<LogEntry> entries, IReadOnlyList<TimedRequest> requests, DateTime idleFrom, DateTime idleUntil)
+    {
+        var statements = entries.Where(e => e.IsStatement).ToList();
+        var idleSeconds = Math.Max(0.001, (idleUntil - idleFrom).TotalSeconds);
+        // Housekeeping (membership heartbeats and reads, leases, counter reads) runs on timers, not for requests: its
+        // rate is taken over the whole measurement, and it is never given to a request.
+        var measured = Math.Max(0.001, ((requests.Count > 0 ? requests[^1].End : idleUntil) - idleFrom).TotalSeconds);
+        var background = statements.Where(e => e.At >= idleFrom && (StatementLabels.IsHousekeeping(e.Text) || e.At < idleUntil)).GroupBy(e => e.Label)
+            .ToDictionary(g => g.Key, g => g.Count(e => StatementLabels.IsHousekeeping(e.Text)) is var h and > 0 ? h / measured : g.Count() / idleSeconds, StringComparer.Ordinal);
+        var resets = 0;
+
+        var perRequest = new List<RequestStatements>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            var until = i + 1 < requests.Count ? requests[i + 1].Sent : DateTime.MaxValue;
+            var inFlight = statements.Where(e => e.At >= request.Sent.AddMilliseconds(-1) && e.At < until
+                && !StatementLabels.IsHousekeeping(e.Text) && (StatementLabels.IsReset(e.Text) || !background.ContainsKey(e.Label))).ToList();
+            resets += inFlight.Count(e => StatementLabels.IsReset(e.Text));
+            var mine = inFlight
+                .Where(e => !StatementLabels.IsReset(e.Text))
+                .Select(e => new AttributedStatement(e.Label, e.DurationMs,
+                    // The log's time is the end of the statement, truncated to the millisecond.
+                    e.At.AddMilliseconds(1) <= request.FirstByte ? Side.Before
+                    : e.At > request.FirstByte ? Side.After
+                    : Side.Unclear))
+                .ToList();
+            perRequest.Add(new RequestStatements(request, mine));
+        }
+
+        return new RoundTripResult(null, perRequest, background, requests.Count == 0 ? 0 : resets / (double)requests.Count, DelayProxy.Delay);
+    }
+
+    /// <summary>Entries of the server log from <paramref name="offset"/> on, in the prefix <c>%m [%p] app=%a</c> the probe sets.</summary>
+    internal static List<LogEntry> ReadLog(string path, long offset)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(offset, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        var entries = new List<LogEntry>();
+        var lastByPid = new Dictionary<int, LogEntry>();
+        LogEntry? current = null;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            var match = LogLine().Match(line);
+            if (!match.Success)
+            {
+                // A statement's next line (the SQL has newlines).
+                current?.Append(line);
+                continue;
+            }
+
+            var at = DateTime.SpecifyKind(DateTime.ParseExact(match.Groups["at"].Value, "yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture), DateTimeKind.Utc);
+            var pid = int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture);
+            var level = match.Groups["level"].Value;
+            var message = match.Groups["message"].Value;
+            if (level == "DETAIL" && lastByPid.TryGetValue(pid, out var owner))
+            {
+                owner.Detail = message;
+                current = null;
+                continue;
+            }
+
+            current = new LogEntry(at, pid, match.Groups["app"].Value, level, message);
+            entries.Add(current);
+            lastByPid[pid] = current;
+        }
+
+        return entries;
+    }
+
+    [GeneratedRegex(@"^(?<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) UTC \[(?<pid>\d+)\] app=(?<app>\S*) (?<level>[A-Z]+):  (?<message>.*)$")]
+    private static partial Regex LogLine();
+}
+
+internal enum Side
+{
+    Before,
+    After,
+    Unclear,
+}
+
+/// <summary>A chat request of the round-trip count, timed at the client (UTC wall clock, as PostgreSQL logs).</summary>
+internal sealed record TimedRequest(string Caller, string Scenario, DateTime Sent, DateTime FirstByte, DateTime End);
+
+internal sealed record AttributedStatement(string Label, double DurationMs, Side Side);
+
+internal sealed record RequestStatements(TimedRequest Request, IReadOnlyList<AttributedStatement> Statements);
+
+/// <param name="ResetsPerRequest">Npgsql's connection resets per request: sent in the same write as the next command, so no round trip of their own.</param>
+internal sealed record RoundTripResult(string? SkippedBecause, IReadOnlyList<RequestStatements> Requests, IReadOnlyDictionary<string, double> BackgroundPerSecond, double ResetsPerRequest, TimeSpan ProxyDelay)
+{
+    public static RoundTripResult Skipped(string why) => new(why, [], new Dictionary<string, double>(), 0, TimeSpan.Zero);
+}
+
+/// <summary>One entry of the PostgreSQL log: a statement step with its duration, or anything else.</summary>
+internal sealed partial class LogEntry(DateTime at, int pid, string application, string level, string message)
+{
+    private readonly StringBuilder _message = new(message);
+    private string? _label;
+    private Match? _parsed;
+
+    public DateTime At { get; } = at;
+
+    public int Pid { get; } = pid;
+
+    public string Application { get; } = application;
+
+    public string Level { get; } = level;
+
+    public string? Detail { get; set; }
+
+    public string Message => _message.ToString();
+
+    /// <summary>A statement execution: an extended-protocol <c>execute</c> or a simple-protocol <c>statement</c> (parse and bind steps ride in the same round trip and are not counted).</summary>
+    public bool IsStatement => Level == "LOG" && Parsed.Success && Kind is "execute" or "statement";
+
+    public string Kind => Parsed.Success ? Parsed.Groups["kind"].Value : string.Empty;
+
+    public double DurationMs => Parsed.Success ? double.Parse(Parsed.Groups["ms"].Value, CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>The SQL, whitespace collapsed.</summary>
+    public string Text => Parsed.Success ? Whitespace().Replace(Parsed.Groups["sql"].Value, " ").Trim() : string.Empty;
+
+    public string Label => _label ??= StatementLabels.For(Text, Detail);
+
+    private Match Parsed => _parsed ??= Duration().Match(Message);
+
+    public void Append(string line)
+    {
+        _message.Append('\n').Append(line);
+        _parsed = null;
+        _label = null;
+    }
+
+    [GeneratedRegex(@"^duration: (?<ms>[\d.]+) ms  (?<kind>execute|statement|parse|bind)(?: [^:]*)?: (?<sql>.*)$", RegexOptions.Singleline)]
+    private static partial Regex Duration();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
+
+/// <summary>Short names for MirrorGate's statements, with the grain type or counter key kind from the parameters.</summary>
+internal static partial class StatementLabels
+{
+    /// <summary>The label of Npgsql's session reset, whose statements <c>pg_stat_statements</c> lists one by one.</summary>
+    public const string Reset = "Npgsql session reset on a pooled connection (`SET SESSION AUTHORIZATION DEFAULT; RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP` or `DISCARD ALL`)";
+
+    /// <summary>
+    /// Npgsql resets a pooled connection when it is handed out again: <c>DISCARD ALL</c>, or, on a connection holding
+    /// prepared statements (which that would drop), the list of statements it stands for. It is prepended to the next
+    /// command, in the same network write.
+    /// </summary>
+    public static bool IsReset(string sql) =>
+        sql.StartsWith("SET SESSION AUTHORIZATION DEFAULT", StringComparison.Ordinal) || sql.StartsWith("DISCARD ALL", StringComparison.Ordinal)
+        || sql is "RESET ALL" or "CLOSE ALL" or "UNLISTEN *" or "SELECT pg_advisory_unlock_all()" or "DISCARD SEQUENCES" or "DISCARD TEMP";
+
+    /// <summary>Statements of the nodes' timers, never of a chat request: membership, leases, counter reads.</summary>
+    public static bool IsHousekeeping(string sql) =>
+        sql.Contains("mg_node", StringComparison.Ordinal) || sql.Contains("mg_lease", StringComparison.Ordinal)
+        || sql.StartsWith("SELECT value FROM mg_counter", StringComparison.Ordinal) || sql.StartsWith("SELECT key, value FROM mg_counter", StringComparison.Ordinal);
+
+    public static string For(string sql, string? detail)
+    {
+        if (IsReset(sql))
+        {
+            return Reset;
+        }
+
+        var p1 = Parameter(detail, 1);
+        var p2 = Parameter(detail, 2);
+        string KeyKind(string? key) => key is null ? "?" : key.Split(':', 2)[0];
+        if (sql.Contains("mg_window_reserve", StringComparison.Ordinal))
+        {
+            return "rate window: reserve a use (`mg_window_reserve`)";
+        }
+
+        if (sql.StartsWith("DELETE FROM mg_window_use", StringComparison.Ordinal))
+        {
+            return "rate window: release a use";
+        }
+
+        if (sql.Contains("mg_counter_increment_smallest", StringComparison.Ordinal))
+        {
+            return "pool pick: in-flight +1 on the least loaded account (`mg_counter_increment_smallest`)";
+        }
+
+        if (sql.StartsWith("INSERT INTO mg_counter", StringComparison.Ordinal))
+        {
+            return $"counter `{KeyKind(p1)}` {(p2 is null ? "add" : (p2.StartsWith('-') ? p2 : "+" + p2))} (upsert)";
+        }
+
+        if (sql.Contains("FROM mg_counter", StringComparison.Ordinal))
+        {
+            return $"counter `{KeyKind(p1)}` read";
+        }
+
+        if (sql.Contains("mg_usage_record", StringComparison.Ordinal))
+        {
+            return "usage record + its counters (`mg_usage_record`)";
+        }
+
+        if (sql.StartsWith("SELECT payload, version FROM mg_grain_state", StringComparison.Ordinal))
+        {
+            return $"grain state read ({p1 ?? "?"})";
+        }
+
+        if (sql.Contains("INSERT INTO mg_grain_state", StringComparison.Ordinal))
+        {
+            return $"grain state insert + notify ({p1 ?? "?"})";
+        }
+
+        if (sql.Contains("UPDATE mg_grain_state", StringComparison.Ordinal))
+        {
+            return $"grain state update + notify ({p1 ?? "?"})";
+        }
+
+        if (sql.Contains("mg_lease", StringComparison.Ordinal))
+        {
+            return "lease: " + Shorten(sql);
+        }
+
+        return Shorten(sql);
+    }
+
+    private static string Shorten(string sql) => "`" + (sql.Length <= 90 ? sql : sql[..90] + "…").Replace("`", "'", StringComparison.Ordinal) + "`";
+
+    /// <summary>The value of <c>$n</c> in a <c>parameters: $1 = '…', $2 = '…'</c> detail, unquoted; null when absent or NULL.</summary>
+    private static string? Parameter(string? detail, int n)
+    {
+        if (detail is null)
+        {
+            return null;
+        }
+
+        var match = Regex.Match(detail, $@"\${n} = (?:'(?<v>(?:[^']|'')*)'|(?<null>NULL))");
+        return match.Success && !match.Groups["null"].Success ? match.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal) : null;
+    }
+}
+
+/// <summary>The statements per request of one caller and scenario, summarised.</summary>
+internal sealed record RoundTripSummary(string Caller, string Scenario, int Requests, double Before, double After, double Unclear, int MaxBefore,
+    IReadOnlyList<(string Label, Side Side, double PerRequest, double MeanMs)> Statements)
+{
+    public static IEnumerable<RoundTripSummary> From(RoundTripResult result) =>
+        result.Requests.GroupBy(r => (r.Request.Caller, r.Request.Scenario)).Select(g =>
+        {
+            var n = g.Count();
+            var all = g.SelectMany(r => r.Statements).ToList();
+            var statements = all.GroupBy(s => (s.Label, s.Side))
+                .Select(s => (s.Key.Label, s.Key.Side, PerRequest: s.Count() / (double)n, MeanMs: s.Average(x => x.DurationMs)))
+                .OrderBy(s => s.Side).ThenByDescending(s => s.PerRequest).ToList();
+            return new RoundTripSummary(g.Key.Caller, g.Key.Scenario, n,
+                all.Count(s => s.Side == Side.Before) / (double)n,
+                all.Count(s => s.Side == Side.After) / (double)n,
+                all.Count(s => s.Side == Side.Unclear) / (double)n,
+                g.Max(r => r.Statements.Count(s => s.Side == Side.Before)),
+                statements);
+        });
+}
