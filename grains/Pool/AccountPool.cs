@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.Grains.Models;
 using MirrorGate.Silo.Counters;
+using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Grains.Pool;
 
@@ -11,7 +12,7 @@ namespace MirrorGate.Grains.Pool;
 /// cooling down for the model, and among those the one with the fewest requests in flight (counted in
 /// the shared counter store, so the count is the cluster's, not this node's).
 /// </summary>
-public sealed class AccountPool(ICounterStore counters, TimeProvider time)
+public sealed class AccountPool(ICounterStore counters, IOptions<PoolOptions> options, TimeProvider time)
 {
     private ImmutableDictionary<string, AccountSnapshot> _accounts = ImmutableDictionary<string, AccountSnapshot>.Empty;
     private int _rotation;
@@ -46,20 +47,20 @@ public sealed class AccountPool(ICounterStore counters, TimeProvider time)
         // Start the tie-break at a rotating offset, so equally loaded accounts share the work.
         var offset = (int)((uint)Interlocked.Increment(ref _rotation) % (uint)available.Count);
         var ordered = available.Skip(offset).Concat(available.Take(offset)).ToList();
-        var chosen = await counters.IncrementSmallestAsync(ordered, cancellationToken);
+        var chosen = await counters.IncrementSmallestAsync(ordered, options.Value.InFlightExpiry, cancellationToken);
         return PoolPick.Picked(new AccountSlot(chosen![CounterPrefix.Length..], this));
     }
 
     /// <summary>Reserves a slot on a given account (a mirror token's or a conversation owner's), for the in-flight count.</summary>
     public async ValueTask<AccountSlot> TakeSlotAsync(string accountId, CancellationToken cancellationToken = default)
     {
-        await counters.AddAsync(CounterKey(accountId), 1, cancellationToken: cancellationToken);
+        await counters.AddAsync(CounterKey(accountId), 1, options.Value.InFlightExpiry, cancellationToken);
         return new AccountSlot(accountId, this);
     }
 
     public ValueTask<long> InFlightAsync(string accountId) => counters.GetAsync(CounterKey(accountId));
 
-    internal async ValueTask ReleaseSlotAsync(string accountId) => await counters.AddAsync(CounterKey(accountId), -1);
+    internal async ValueTask ReleaseSlotAsync(string accountId) => await counters.AddAsync(CounterKey(accountId), -1, options.Value.InFlightExpiry);
 
     private const string CounterPrefix = "inflight:";
 

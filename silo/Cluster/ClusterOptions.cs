@@ -33,6 +33,13 @@ public sealed class ClusterOptions
     /// <value>10 seconds by default (five missed heartbeats).</value>
     public TimeSpan NodeDeadAfter { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Term of the leases behind cluster-wide jobs (housekeeping): a node that dies holding one is
+    /// replaced by another within this time. Renewed every third of it.
+    /// </summary>
+    /// <value>15 seconds by default.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The address other people see this node at (shown in membership only).</summary>
     public string? Address { get; set; }
 

@@ -7,6 +7,8 @@ using MirrorGate.Silo.Notifications;
 using MirrorGate.Silo.Notifications.Postgres;
 using MirrorGate.Silo.Storage;
 using MirrorGate.Silo.Storage.Postgres;
+using MirrorGate.Silo.Usage;
+using MirrorGate.Silo.Usage.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,8 +39,8 @@ public static class ClusterServiceCollectionExtensions
         services.TryAddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<ClusterOptions>>().Value));
         services.TryAddSingleton<SchemaMigrator>();
 
-        // Hosted services start in registration order: the schema first, then the listener, so that
-        // nothing reads state before the tables exist or serves before it can hear other nodes.
+        // The schema is brought up to date before any hosted service starts (a lifecycle hook); the
+        // listener starts first among them, so nothing serves before it can hear other nodes.
         services.AddHostedService<ClusterStartup>();
         services.TryAddSingleton<InProcessChangeNotifier>();
         services.TryAddSingleton<PostgresChangeNotifier>();
@@ -46,12 +48,15 @@ public static class ClusterServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeNotifier>());
 
         services.TryAddSingleton<IGrainStorage, PostgresGrainStorage>();
+        services.TryAddSingleton<IUsageLog, PostgresUsageLog>();
 
         services.TryAddSingleton<ICounterStore, PostgresCounterStore>();
         services.TryAddSingleton<IRateWindowStore, PostgresRateWindowStore>();
         services.TryAddSingleton<ILeaseStore, PostgresLeaseStore>();
         services.TryAddSingleton<MembershipTable>();
         services.AddHostedService<MembershipService>();
+        services.TryAddSingleton<ClusterHousekeeping>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterHousekeeping>());
         return true;
     }
 }

@@ -19,6 +19,7 @@ public sealed class ClusterServingTests
     {
         await using var cluster = await ClusterApp.StartAsync();
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-limit@example.com");
+        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
         var token = await cluster.Nodes[0].MirrorTokenAsync("cluster-limited", "cluster-limit@example.com", new[] { new { model_name = "auto", every_minute = 60, limit_count = 50 } });
         var clients = cluster.Clients(token);
 
@@ -41,6 +42,7 @@ public sealed class ClusterServingTests
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var cluster = await ClusterApp.StartAsync(simulatorOptions: new SimulatorOptions { TimeProvider = time }, time: time);
         await cluster.Nodes[1].AddPooledAccountAsync("cluster-expiring@example.com");
+        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
         cluster.Simulator.ResetCallCounts();
         time.Advance(TimeSpan.FromDays(11));
         var clients = cluster.Clients(GatewayApp.ServiceKey);
@@ -91,6 +93,7 @@ public sealed class ClusterServingTests
     {
         await using var cluster = await ClusterApp.StartAsync();
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-user@example.com");
+        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
         var token = await cluster.Nodes[0].MirrorTokenAsync("cluster-user", "cluster-user@example.com", new[] { new { model_name = "auto", every_minute = 60, limit_count = 100 } });
         var clients = cluster.Clients(token);
         foreach (var client in clients)

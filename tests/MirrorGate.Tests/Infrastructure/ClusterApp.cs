@@ -22,10 +22,13 @@ public sealed class ClusterApp : IAsyncDisposable
 
     public IReadOnlyList<GatewayApp> Nodes { get; }
 
-    public static async Task<ClusterApp> StartAsync(int nodes = 3, IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null)
+    /// <param name="database">A schema made beforehand (e.g. shared with a node in a child process); the cluster drops it at the end.</param>
+    /// <param name="simulator">A simulator started beforehand; the cluster stops it at the end.</param>
+    public static async Task<ClusterApp> StartAsync(int nodes = 3, IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null,
+        PostgresTestDatabase? database = null, UpstreamSimulator? simulator = null)
     {
-        var database = await PostgresTestDatabase.CreateAsync();
-        var simulator = await UpstreamSimulator.StartAsync(simulatorOptions);
+        database ??= await PostgresTestDatabase.CreateAsync();
+        simulator ??= await UpstreamSimulator.StartAsync(simulatorOptions);
         var all = new Dictionary<string, string?>(database.Settings);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

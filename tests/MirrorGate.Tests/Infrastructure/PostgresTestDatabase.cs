@@ -35,9 +35,12 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         ["Cluster:Schema"] = Options.Schema,
     };
 
-    public static async Task<PostgresTestDatabase> CreateAsync()
+    /// <param name="connectionString">Another server than the shared test server (e.g. a <see cref="PrivatePostgres"/>).</param>
+    public static async Task<PostgresTestDatabase> CreateAsync(string? connectionString = null)
     {
-        var database = new PostgresTestDatabase(new ClusterOptions { Postgres = ConnectionString, Schema = "t_" + Guid.NewGuid().ToString("N")[..16] });
+        // Tests run in parallel, several nodes each, against one server: keep every node's pool small.
+        var pooled = new NpgsqlConnectionStringBuilder(connectionString ?? ConnectionString) { MaxPoolSize = 10 }.ConnectionString;
+        var database = new PostgresTestDatabase(new ClusterOptions { Postgres = pooled, Schema = "t_" + Guid.NewGuid().ToString("N")[..16] });
         await new SchemaMigrator(database.Database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
         return database;
     }
@@ -45,7 +48,7 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Database.DisposeAsync();
-        await using var source = NpgsqlDataSource.Create(ConnectionString);
+        await using var source = NpgsqlDataSource.Create(Options.Postgres!);
         await using var drop = source.CreateCommand($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE");
         await drop.ExecuteNonQueryAsync();
     }

@@ -14,7 +14,9 @@ public sealed class TestSilo : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public TestSilo(string dataDirectory, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
+    /// <param name="settings">More configuration, e.g. a <see cref="PostgresTestDatabase"/>'s settings for cluster mode.
+    /// No hosted service runs here, so such a node neither migrates nor listens for change notices.</param>
+    public TestSilo(string dataDirectory, TimeProvider? time = null, Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -22,6 +24,7 @@ public sealed class TestSilo : IAsyncDisposable
                 ["Silo:DataDirectory"] = dataDirectory,
                 ["Secrets:Key"] = Convert.ToBase64String(new byte[32]),
             })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();
         services.AddLogging();
