@@ -21,6 +21,9 @@ internal sealed partial class ClusterBench(BenchOptions options)
     public const string AccountEmail = "bench@example.com";
     public const string Embedded = "embedded, 1 node";
     public const string ClusterDirect = "cluster, 1 node";
+
+    /// <summary>The configuration name of the paired node-vs-nginx runs.</summary>
+    public const string Hop = "nginx hop";
     private static readonly TimeSpan RunCap = TimeSpan.FromSeconds(60);
     private readonly List<ClusterRun> _runs = [];
 
@@ -176,6 +179,15 @@ internal sealed partial class ClusterBench(BenchOptions options)
                         }
                     }
                 }
+
+                // The nginx hop by itself: node 1 directly and through nginx (1 node), request by request in one loop.
+                if (configurations.Count > 2)
+                {
+                    var node = configurations[1].Target;
+                    var front = configurations[2].Target;
+                    await MeasureHopAsync(round, Scenario.Ping, ct => node.PingAsync(ct), ct => front.PingAsync(ct), meter, probe, cancellationToken);
+                    await MeasureHopAsync(round, Scenario.Streamed, ct => node.RunAsync(Scenario.Streamed, ct), ct => front.RunAsync(Scenario.Streamed, ct), meter, probe, cancellationToken);
+                }
             }
 
             if (logOffset >= 0)
@@ -226,6 +238,17 @@ internal sealed partial class ClusterBench(BenchOptions options)
         // CPU and database figures of a paired run cover both targets (the report reads them from the other runs).
         Keep(closed.Record(round, configuration, direct.Name, scenario, 1, a));
         Keep(closed.Record(round, configuration, gateway.Name, scenario, 1, b));
+    }
+
+    private async Task MeasureHopAsync(int round, Scenario scenario, Func<CancellationToken, ValueTask> node, Func<CancellationToken, ValueTask> front, CpuMeter meter, PostgresProbe probe, CancellationToken cancellationToken)
+    {
+        var window = await Window.OpenAsync(meter, probe, sampleWaits: false, cancellationToken);
+        var (a, b) = await PairedRunner.RunAsync(node, front, options.RequestsFor(1), RunCap * 2, cancellationToken);
+        var closed = await window.CloseAsync(cancellationToken);
+        EnsureClean(a, $"hop: node {scenario.Name}");
+        EnsureClean(b, $"hop: nginx {scenario.Name}");
+        Keep(closed.Record(round, Hop, "node", scenario, 1, a));
+        Keep(closed.Record(round, Hop, "nginx", scenario, 1, b));
     }
 
     private void Keep(ClusterRun run)

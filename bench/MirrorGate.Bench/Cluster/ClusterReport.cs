@@ -11,9 +11,12 @@ internal static class ClusterReport
 
     public static string Build(BenchOptions options, ClusterFacts facts, IReadOnlyList<ClusterRun> runs)
     {
+        var all = runs;
         var md = new StringBuilder();
         var levels = options.Concurrency.Order().ToList();
         var top = levels.Max();
+        var hop = runs.Where(r => r.Configuration == ClusterBench.Hop).ToList();
+        runs = [.. runs.Where(r => r.Configuration != ClusterBench.Hop)];
         var configurations = runs.Select(r => r.Configuration).Distinct().ToList();
         var scenarios = runs.Select(r => r.Scenario).Distinct().ToList();
 
@@ -95,6 +98,21 @@ internal static class ClusterReport
         }
 
         md.AppendLine();
+        if (hop.Count > 0)
+        {
+            md.AppendLine("The nginx hop measured by itself: node 1 called directly and through nginx (front of 1 node), alternating request by request at concurrency 1 (medians of rounds; *paired* = median over pairs of nginx − node):");
+            md.AppendLine();
+            md.AppendLine("| request | node p50 | via nginx p50 | node p99 | via nginx p99 | **paired, p50** |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var scenario in hop.Select(r => r.Scenario).Distinct())
+            {
+                var node = Stat.Of(hop, ClusterBench.Hop, scenario, 1, "node");
+                var front = Stat.Of(hop, ClusterBench.Hop, scenario, 1, "nginx");
+                md.AppendLine(Inv, $"| {scenario.Name} | {node.P50:F3} | {front.P50:F3} | {node.P99:F3} | {front.P99:F3} | **{Signed(front.Paired)}** |");
+            }
+
+            md.AppendLine();
+        }
 
         // ---- Under load
         md.AppendLine("## Latency under load");
@@ -246,7 +264,7 @@ internal static class ClusterReport
         md.AppendLine();
         md.AppendLine("| round | configuration | scenario | conc. | target | requests | p50 | p90 | p99 | mean | max | req/s | db stmt/req | drain ms |");
         md.AppendLine("| ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var r in runs)
+        foreach (var r in all)
         {
             var l = r.Outcome.Latency;
             var db = r.Target == "gateway" && r.Concurrency > 1 && facts.HasStatements ? r.DbStatementsPerRequest.ToString("F2", Inv) : "–";
