@@ -21,7 +21,13 @@ public sealed partial class AccountGrain
     /// <summary>A token this close to expiry is renewed before use.</summary>
     private static readonly TimeSpan RefreshAhead = TimeSpan.FromMinutes(2);
 
-    private static readonly TimeSpan RefreshLeaseDuration = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Term of the refresh lease. Fencing cannot take back an upstream call that spent a refresh token,
+    /// so the term must outlast the whole exchange (ChatGpt:RequestTimeout is 60 s per call by default);
+    /// otherwise a second node could take the lease over and spend the same token, which makes the
+    /// upstream revoke the family. A holder releases it as soon as the exchange is stored.
+    /// </summary>
+    private static readonly TimeSpan RefreshLeaseDuration = TimeSpan.FromMinutes(3);
 
     private static readonly TimeSpan LeaseWaitStep = TimeSpan.FromMilliseconds(200);
 
