@@ -5,6 +5,8 @@ using MirrorGate.GrainInterfaces.Runtime;
 using MirrorGate.GrainInterfaces.Tokens;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Accounts;
+using MirrorGate.Silo.Cluster.Membership;
+using MirrorGate.Silo.Hosting;
 using MirrorGate.Silo.Secrets;
 using MirrorGate.Silo.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
@@ -46,6 +48,9 @@ public static class GatewayAdminApi
         // Gateway-defined (not in the seed): take an account out of service or put it back. In a
         // cluster every node stops picking it as soon as the change notice arrives.
         admin.MapPost("/set-chatgpt-status", SetChatGptStatusAsync);
+
+        // Gateway-defined: the nodes of this cluster as the membership table shows them.
+        admin.MapGet("/cluster", GetClusterAsync);
 
         // The no-login link is opened by end users, so it is outside the admin password.
         routes.MapGet(basePath + "/not-login", NotLoginAsync);
@@ -131,6 +136,32 @@ public static class GatewayAdminApi
         await account.SetDisabledAsync(disabled.Value, reason ?? (disabled.Value ? "disabled by the operator" : null));
         var snapshot = await account.GetSnapshotAsync();
         return Results.Json(new { message = "ok", chatgpt = email, status = snapshot!.Status.ToString() });
+    }
+
+    private static async Task<IResult> GetClusterAsync(HttpContext context, SiloIdentity self, TimeProvider time, IServiceProvider services)
+    {
+        if (services.GetService<MembershipTable>() is not { } membership)
+        {
+            return Results.Json(new { mode = "embedded", nodes = new[] { new { node_id = self.NodeId, status = "active", self = true } } });
+        }
+
+        var nodes = await membership.ReadAllAsync(context.RequestAborted);
+        return Results.Json(new
+        {
+            mode = "cluster",
+            alive = nodes.Count(n => n.IsAlive),
+            nodes = nodes.Select(n => new
+            {
+                node_id = n.NodeId,
+                address = n.Address,
+                status = n.Status.ToString().ToLowerInvariant(),
+                started_at = n.StartedAt,
+                heartbeat_at = n.HeartbeatAt,
+                heartbeat_age_seconds = Math.Round((time.GetUtcNow() - n.HeartbeatAt).TotalSeconds, 1),
+                load = n.Load,
+                self = n.NodeId == self.NodeId,
+            }),
+        });
     }
 
     private static async Task<IResult> GetMirrorTokenAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)

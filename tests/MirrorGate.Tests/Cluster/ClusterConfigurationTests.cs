@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using MirrorGate.Silo.Cluster;
+using MirrorGate.Tests.Api;
 using MirrorGate.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,10 @@ public sealed class ClusterConfigurationTests
 
         Assert.False(app.Services.GetRequiredService<IOptions<ClusterOptions>>().Value.Enabled);
         Assert.Null(app.Services.GetService<PostgresDatabase>());
+        using var admin = app.CreateClient(GatewayApp.AdminPassword);
+        var cluster = await (await admin.GetAsync("/api/cluster")).JsonAsync();
+        Assert.Equal("embedded", cluster["mode"]!.GetValue<string>());
+        Assert.Single(cluster["nodes"]!.AsArray());
     }
 
     [Fact]

@@ -110,6 +110,22 @@ public sealed class ClusterServingTests
         await WaitUntilAsync(async () => await AllRefusedAsync(clients, HttpStatusCode.Unauthorized), "every node refuses the logged-out user's token", TimeSpan.FromSeconds(1));
     }
 
+    [Fact]
+    public async Task The_admin_api_lists_every_node_of_the_cluster_alive()
+    {
+        await using var cluster = await ClusterApp.StartAsync();
+        using var admin = cluster.Nodes[2].CreateClient(GatewayApp.AdminPassword);
+
+        var body = await (await admin.GetAsync("/api/cluster")).JsonAsync();
+
+        Assert.Equal("cluster", body["mode"]!.GetValue<string>());
+        Assert.Equal(3, body["alive"]!.GetValue<int>());
+        var nodes = body["nodes"]!.AsArray();
+        Assert.Equal(3, nodes.Count);
+        Assert.All(nodes, n => Assert.Equal("active", n!["status"]!.GetValue<string>()));
+        Assert.Single(nodes, n => n!["self"]!.GetValue<bool>());
+    }
+
     private static async Task<bool> AllRefusedAsync(HttpClient[] clients, HttpStatusCode expected)
     {
         foreach (var client in clients)
