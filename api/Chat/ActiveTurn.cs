@@ -15,12 +15,10 @@ namespace MirrorGate.Api.Chat;
 /// </summary>
 /// <remarks>
 /// The conversation's owner is recorded as soon as the upstream names the conversation and its
-/// assistant message. The response does not wait for that write: the call is issued to the
-/// conversation grain early in the stream, and a grain runs one call at a time in arrival order, so
-/// a next turn that asks the same grain for the owner (even the instant after <c>[DONE]</c>) is
-/// answered after the record is in. The turn awaits the write when it is disposed, after the last
-/// byte went out. (Across nodes a next turn may reach another node before the write commits; then
-/// it is refused as an unknown conversation and can be retried.)
+/// assistant message, while the answer streams on; the write is awaited when the turn succeeds, before
+/// the finishing bytes go out. So a client that saw the end of an answer can continue the conversation
+/// at once on any node of a cluster: the record is committed. (The write usually finishes long before
+/// the answer does, so the wait costs nothing then.)
 /// </remarks>
 public sealed partial class ActiveTurn(
     IGrainFactory grains,
@@ -72,6 +70,7 @@ public sealed partial class ActiveTurn(
     public async Task SucceedAsync(int promptTokens, int completionTokens)
     {
         _settled = true;
+        await FinishRecordingAsync();
         await usage.RecordAsync(RequestId, model.Id, upstream.AccountId, user is not null ? caller.UserName : null, promptTokens, completionTokens);
     }
 
@@ -93,8 +92,9 @@ public sealed partial class ActiveTurn(
 
     /// <summary>
     /// Waits for the early conversation write, and writes again if no assistant id came early or a
-    /// later assistant message (after a tool step) ended the turn. The answer has already gone out,
-    /// so a failure here is logged, not thrown into a finished response.
+    /// later assistant message (after a tool step) ended the turn. The answer's content has already
+    /// gone out, so a failure here is logged, not thrown into it. Runs at success and again (doing
+    /// nothing more) at dispose, which covers turns that never succeeded.
     /// </summary>
     private async Task FinishRecordingAsync()
     {

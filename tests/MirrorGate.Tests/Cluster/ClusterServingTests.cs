@@ -111,6 +111,31 @@ public sealed class ClusterServingTests
     }
 
     [Fact]
+    public async Task A_conversation_continues_at_once_on_another_node_with_its_owning_account()
+    {
+        await using var cluster = await ClusterApp.StartAsync();
+        await cluster.Nodes[0].AddPooledAccountAsync("cluster-first@example.com");
+        await cluster.Nodes[0].AddPooledAccountAsync("cluster-second@example.com");
+        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every node pools both accounts");
+        var clients = cluster.Clients(GatewayApp.ServiceKey);
+
+        // Each turn goes to the next node the instant the previous answer ended (stream and whole):
+        // the record of who owns the conversation must already be committed for every node to see.
+        for (var conversation = 0; conversation < 6; conversation++)
+        {
+            using var opening = await clients[conversation % 3].ChatAsync($"opening {conversation}");
+            var conversationId = (await opening.JsonAsync())["conversation_id"]!.GetValue<string>();
+            for (var turn = 2; turn <= 4; turn++)
+            {
+                using var continued = await clients[(conversation + turn) % 3].ChatAsync($"turn {turn}", conversationId: conversationId, stream: turn % 2 == 0);
+                Assert.Equal(HttpStatusCode.OK, continued.StatusCode);
+            }
+
+            Assert.Equal(4, cluster.Simulator.GetConversation(conversationId)!.Messages.Count(m => m.Role == "user"));
+        }
+    }
+
+    [Fact]
     public async Task The_admin_api_lists_every_node_of_the_cluster_alive()
     {
         await using var cluster = await ClusterApp.StartAsync();
