@@ -10,7 +10,8 @@ namespace MirrorGate.Silo.Cluster;
 
 /// <summary>
 /// The cluster's chores, done by exactly one node at a time under the lease <see cref="LeaseName"/>:
-/// declare nodes whose heartbeat stopped dead for good, and sweep expired counter rows. Every node
+/// declare nodes whose heartbeat stopped dead for good, sweep expired counter rows, and forget node
+/// runs that left or died more than a day ago. Every node
 /// runs this service; the one holding the lease works, the others keep trying to take it, so when the
 /// holder dies another node takes over within <see cref="ClusterOptions.LeaseDuration"/>, with a
 /// larger fencing number. The sweep is fenced in the statement itself: it deletes nothing unless the
@@ -28,10 +29,16 @@ public sealed partial class ClusterHousekeeping(
     public const string LeaseName = "cluster:housekeeping";
 
     private const string SweepSql = """
-        DELETE FROM mg_counter
-        WHERE expires_at <= $3
-          AND EXISTS (SELECT 1 FROM mg_lease WHERE name = $1 AND fence = $2 AND expires_at > $3)
+        WITH held AS (SELECT 1 FROM mg_lease WHERE name = $1 AND fence = $2 AND expires_at > $3),
+        counters AS (
+            DELETE FROM mg_counter WHERE expires_at <= $3 AND EXISTS (SELECT 1 FROM held)),
+        nodes AS (
+            DELETE FROM mg_node WHERE status IN ('left', 'dead') AND heartbeat_at < $4 AND EXISTS (SELECT 1 FROM held))
+        SELECT 1
         """;
+
+    /// <summary>How long the rows of node runs that left or died stay visible in membership.</summary>
+    private static readonly TimeSpan NodeHistory = TimeSpan.FromDays(1);
 
     private Lease? _held;
 
@@ -101,6 +108,7 @@ public sealed partial class ClusterHousekeeping(
             sweep.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LeaseName });
             sweep.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Held!.Fence });
             sweep.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() });
+            sweep.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() - NodeHistory });
             await sweep.ExecuteNonQueryAsync(cancellationToken);
         });
     }

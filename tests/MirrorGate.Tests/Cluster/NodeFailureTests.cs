@@ -118,6 +118,34 @@ public sealed class NodeFailureTests
         Assert.Equal(2, (await membership.ReadAllAsync(CancellationToken.None)).Count(n => n.IsAlive));
     }
 
+    [Fact]
+    public async Task Housekeeping_sweeps_expired_counters_and_forgets_node_runs_that_ended_long_ago()
+    {
+        var database = await PostgresTestDatabase.CreateAsync();
+        await using (var seed = database.Database.Command("""
+            INSERT INTO mg_counter (key, value, expires_at) VALUES ('gone', 5, now() - interval '1 minute'), ('kept', 7, now() + interval '1 hour');
+            INSERT INTO mg_node (node_id, status, version, started_at, heartbeat_at) VALUES
+                ('old-run', 'left', 2, now() - interval '3 days', now() - interval '2 days'),
+                ('recent-run', 'dead', 2, now() - interval '3 hours', now() - interval '2 hours');
+            """))
+        {
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        await using var cluster = await ClusterApp.StartAsync(nodes: 1, settings: new Dictionary<string, string?> { ["Cluster:LeaseDuration"] = "00:00:01.500" }, database: database);
+
+        await ClusterServingTests.WaitUntilAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM mg_counter WHERE key = 'gone'") == 0, "the expired counter is swept");
+        Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM mg_node WHERE node_id = 'old-run'"));
+        Assert.Equal(1, await ScalarAsync(database, "SELECT count(*) FROM mg_node WHERE node_id = 'recent-run'"));
+        Assert.Equal(1, await ScalarAsync(database, "SELECT count(*) FROM mg_counter WHERE key = 'kept'"));
+    }
+
+    private static async Task<long> ScalarAsync(PostgresTestDatabase database, string sql)
+    {
+        await using var command = database.Database.Command(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task<(string Owner, long Fence)?> HousekeepingLeaseAsync(PostgresTestDatabase database)
     {
         await using var command = database.Database.Command("SELECT owner, fence FROM mg_lease WHERE name = $1 AND expires_at > now()");
@@ -126,9 +154,5 @@ public sealed class NodeFailureTests
         return await reader.ReadAsync() ? (reader.GetString(0), reader.GetInt64(1)) : null;
     }
 
-    private static async Task<long> UsageRecordsAsync(PostgresTestDatabase database)
-    {
-        await using var command = database.Database.Command("SELECT count(*) FROM mg_usage");
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> UsageRecordsAsync(PostgresTestDatabase database) => ScalarAsync(database, "SELECT count(*) FROM mg_usage");
 }
