@@ -13,6 +13,8 @@ namespace MirrorGate.Silo.Cluster;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
+    private readonly string _listenerConnectionString;
+
     public PostgresDatabase(ClusterOptions options)
     {
         var connection = new NpgsqlConnectionStringBuilder(options.Postgres);
@@ -28,6 +30,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
         Address = $"{connection.Host}:{connection.Port}/{connection.Database}";
         Channel = ChannelFor(Schema);
         DataSource = new NpgsqlDataSourceBuilder(connection.ConnectionString).Build();
+
+        // The listening connection is long-lived and not pooled, and says what it is in pg_stat_activity.
+        connection.ApplicationName = ListenerApplicationName(Schema);
+        connection.Pooling = false;
+        _listenerConnectionString = connection.ConnectionString;
     }
 
     /// <summary>Host, port and database name, for messages (never the password).</summary>
@@ -39,6 +46,17 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public string Channel { get; }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The <c>application_name</c> of a node's LISTEN connection for a schema (operators can find it in pg_stat_activity).</summary>
+    public static string ListenerApplicationName(string schema) => "mirrorgate listener " + schema;
+
+    /// <summary>A new, unpooled connection for LISTEN; the caller owns it.</summary>
+    public async Task<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_listenerConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
 
     /// <summary>A command on a pooled connection; dispose it (the connection goes back to the pool).</summary>
     public NpgsqlCommand Command(string sql) => DataSource.CreateCommand(sql);

@@ -59,7 +59,7 @@ public sealed partial class PostgresChangeNotifier(PostgresDatabase database, Si
         {
             try
             {
-                await using var connection = await database.DataSource.OpenConnectionAsync(stoppingToken);
+                await using var connection = await database.OpenListenerAsync(stoppingToken);
                 var received = new Queue<string>();
                 connection.Notification += (_, e) => received.Enqueue(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {database.Channel}", connection))

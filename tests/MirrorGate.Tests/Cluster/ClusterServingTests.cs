@@ -89,6 +89,33 @@ public sealed class ClusterServingTests
     }
 
     [Fact]
+    public async Task Nodes_that_lost_their_listening_connection_catch_up_on_changes_they_missed()
+    {
+        await using var cluster = await ClusterApp.StartAsync();
+        await cluster.Nodes[0].AddPooledAccountAsync("cluster-missed@example.com");
+        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
+        var missed = AccountIds.ForEmail("cluster-missed@example.com");
+
+        // Cut every node's LISTEN connection, and change the account while they reconnect.
+        await using (var cut = cluster.Database.Database.Command("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1"))
+        {
+            cut.Parameters.AddWithValue(Silo.Cluster.PostgresDatabase.ListenerApplicationName(cluster.Database.Schema));
+            Assert.Equal(3L, await cut.ExecuteScalarAsync());
+        }
+
+        using var admin = cluster.Nodes[0].CreateClient(GatewayApp.AdminPassword);
+        (await admin.PostAsJsonAsync("/api/set-chatgpt-status", new { chatgpt = "cluster-missed@example.com", disabled = true })).EnsureSuccessStatusCode();
+
+        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.TryGet(missed, out var s) && s.Status == AccountStatus.Disabled), "every node sees the account disabled", TimeSpan.FromSeconds(5));
+        await WaitUntilAsync(async () =>
+        {
+            await using var listeners = cluster.Database.Database.Command("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1");
+            listeners.Parameters.AddWithValue(Silo.Cluster.PostgresDatabase.ListenerApplicationName(cluster.Database.Schema));
+            return (long)(await listeners.ExecuteScalarAsync())! == 3;
+        }, "every node listens again");
+    }
+
+    [Fact]
     public async Task A_changed_limit_and_a_logged_out_user_take_effect_on_every_node_within_a_second()
     {
         await using var cluster = await ClusterApp.StartAsync();
