@@ -284,6 +284,9 @@ internal sealed partial class ClusterBench(BenchOptions options)
         throw new FileNotFoundException($"{relative} not found above the working directory; run from the repository.", relative);
     }
 
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
     [GeneratedRegex(@"still waiting for (?<what>\S+ on (?:advisory lock|\w+))")]
     private static partial Regex LockWait();
 
@@ -292,7 +295,12 @@ internal sealed partial class ClusterBench(BenchOptions options)
     {
         try
         {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            var load = string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            // Linux PSI: the share of the last minute in which some runnable task waited for a CPU.
+            var pressure = File.Exists("/proc/pressure/cpu")
+                ? File.ReadLines("/proc/pressure/cpu").FirstOrDefault()?.Split(' ').FirstOrDefault(f => f.StartsWith("avg60=", StringComparison.Ordinal))
+                : null;
+            return pressure is null ? load : $"{load} (CPU pressure {pressure.Replace("avg60=", "last minute ", StringComparison.Ordinal)} %)";
         }
         catch (IOException)
         {
@@ -356,7 +364,7 @@ internal sealed partial class ClusterBench(BenchOptions options)
                 }
 
                 // A reset is several statements here; count one per reset (its RESET ALL, or DISCARD ALL) and all their time.
-                var query = totals.Query.Trim();
+                var query = Whitespace().Replace(totals.Query, " ").Trim();
                 var label = StatementLabels.For(query, null);
                 var counted = label != StatementLabels.Reset || query is "RESET ALL" || query.StartsWith("DISCARD ALL", StringComparison.Ordinal) ? calls : 0;
                 var held = statements.GetValueOrDefault(label);

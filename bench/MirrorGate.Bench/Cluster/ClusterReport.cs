@@ -285,26 +285,33 @@ internal static class ClusterReport
             return;
         }
 
-        md.AppendLine(Inv, $"Counted from the server log, not estimated: a cluster node of its own (own schema, application name `{RoundTripCounter.NodeApplicationName}`) behind a proxy that holds the upstream conversation POST for {result.ProxyDelay.TotalMilliseconds:F0} ms and, after passing its headers on, its body for {result.ProxyDelay.TotalMilliseconds:F0} ms; `log_min_duration_statement = 0` while sequential requests run (80 ms apart, after a warm-up that loads the activations and auto-prepares the statements). Each logged statement execution of that node belongs to the request in flight and lies *before* or *after* the client saw the response's first byte by its log time (end of the statement, ms). A statement's parse/bind steps ride in its round trip and are not counted. *unclear* = within the same millisecond as the first byte.");
+        md.AppendLine(Inv, $"Counted from the server log, not estimated: a cluster node of its own (own schema, application name `{RoundTripCounter.NodeApplicationName}`) behind a proxy that holds the upstream conversation POST for {result.ProxyDelay.TotalMilliseconds:F0} ms and, after passing its headers on, its body for {result.ProxyDelay.TotalMilliseconds:F0} ms; `log_min_duration_statement = 0` while sequential requests run (80 ms apart, after a warm-up that loads the activations and auto-prepares the statements). Each logged statement execution of that node belongs to the request in flight and is placed by its log time (end of the statement, ms) against what the client saw: *before the first byte* of the response, *during the answer* (after the first byte, before `data: [DONE]` of a stream or the last byte of a whole answer: the client waits for these too), or *after its end*; *unclear* = within the same millisecond as one of those instants. A whole (non-stream) answer's first byte comes with its end, so its statements are all before, or after. A statement's parse/bind steps ride in its round trip and are not counted.");
         md.AppendLine();
-        md.AppendLine("| caller | scenario | requests | **before first byte** | after | unclear | most before in one request |");
-        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| caller | scenario | requests | **before the first byte** | during the answer | after its end | unclear | most before the first byte in one request |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         var summaries = RoundTripSummary.From(result).ToList();
         foreach (var s in summaries)
         {
-            md.AppendLine(Inv, $"| {s.Caller} | {s.Scenario} | {s.Requests} | **{s.Before:F2}** | {s.After:F2} | {s.Unclear:F2} | {s.MaxBefore} |");
+            md.AppendLine(Inv, $"| {s.Caller} | {s.Scenario} | {s.Requests} | **{s.Before:F2}** | {s.During:F2} | {s.After:F2} | {s.Unclear:F2} | {s.MaxBefore} |");
         }
 
         md.AppendLine();
         md.AppendLine("Which statements (per request; mean duration inside the server from the log):");
         md.AppendLine();
-        md.AppendLine("| caller | scenario | side | statement | per request | mean ms |");
+        md.AppendLine("| caller | scenario | when | statement | per request | mean ms |");
         md.AppendLine("| --- | --- | --- | --- | ---: | ---: |");
         foreach (var s in summaries)
         {
             foreach (var (label, side, perRequest, meanMs) in s.Statements)
             {
-                md.AppendLine(Inv, $"| {s.Caller} | {s.Scenario} | {side.ToString().ToLowerInvariant()} | {label} | {perRequest:F2} | {meanMs:F3} |");
+                var when = side switch
+                {
+                    Side.Before => "before the first byte",
+                    Side.During => "during the answer",
+                    Side.After => "after its end",
+                    _ => "unclear",
+                };
+                md.AppendLine(Inv, $"| {s.Caller} | {s.Scenario} | {when} | {label} | {perRequest:F2} | {meanMs:F3} |");
             }
         }
 

@@ -76,8 +76,8 @@ internal static partial class RoundTripCounter
                 {
                     for (var i = 0; i < options.RoundTripRequests; i++)
                     {
-                        var (sent, firstByte, end) = await TimedRequestAsync(http, bearer, scenario, cancellationToken);
-                        requests.Add(new TimedRequest(name, scenario.Name, sent, firstByte, end));
+                        var (sent, firstByte, done, end) = await TimedRequestAsync(http, bearer, scenario, cancellationToken);
+                        requests.Add(new TimedRequest(name, scenario.Name, sent, firstByte, done, end));
                         await Task.Delay(80, cancellationToken);
                     }
                 }
@@ -115,7 +115,7 @@ internal static partial class RoundTripCounter
         return JsonNode.Parse(body)![0]!["mirror_token"]!.GetValue<string>();
     }
 
-    private static async Task<(DateTime Sent, DateTime FirstByte, DateTime End)> TimedRequestAsync(HttpClient http, string bearer, Scenario scenario, CancellationToken cancellationToken)
+    private static async Task<(DateTime Sent, DateTime FirstByte, DateTime Done, DateTime End)> TimedRequestAsync(HttpClient http, string bearer, Scenario scenario, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
@@ -130,17 +130,34 @@ internal static partial class RoundTripCounter
         var sent = DateTime.UtcNow;
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var firstByte = DateTime.UtcNow;
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var end = DateTime.UtcNow;
-        if (response.StatusCode != HttpStatusCode.OK || (scenario.Stream ? !body.Contains("data: [DONE]", StringComparison.Ordinal) : !body.Contains(Scenario.ExpectedReply, StringComparison.Ordinal)))
+
+        // The answer ends for the client at "data: [DONE]" (a stream) or at its last byte (a whole answer); the
+        // response itself ends a little later, when the handler has finished (its chunked terminator).
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        DateTime? done = null;
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
         {
-            throw new InvalidOperationException($"round-trip request answered {(int)response.StatusCode}: {body[..Math.Min(400, body.Length)]}");
+            body.Write(buffer, 0, read);
+            if (done is null && scenario.Stream && body.GetBuffer().AsSpan(0, (int)body.Length).IndexOf("data: [DONE]"u8) >= 0)
+            {
+                done = DateTime.UtcNow;
+            }
         }
 
-        return (sent, firstByte, end);
+        var end = DateTime.UtcNow;
+        var text = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
+        if (response.StatusCode != HttpStatusCode.OK || (scenario.Stream ? done is null : !text.Contains(Scenario.ExpectedReply, StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"round-trip request answered {(int)response.StatusCode}: {text[..Math.Min(400, text.Length)]}");
+        }
+
+        return (sent, firstByte, done ?? end, end);
     }
 
-    /// <summary>Gives each statement to the request in flight (from its send to the next one's) and to a side of its first byte.</summary>
+    /// <summary>Gives each statement to the request in flight (from its send to the next one's), and places it against that request's first byte and end.</summary>
     internal static RoundTripResult Attribute(IReadOnlyList<LogEntry> entries, IReadOnlyList<TimedRequest> requests, DateTime idleFrom, DateTime idleUntil)
     {
         var statements = entries.Where(e => e.IsStatement).ToList();
@@ -165,7 +182,8 @@ internal static partial class RoundTripCounter
                 .Select(e => new AttributedStatement(e.Label, e.DurationMs,
                     // The log's time is the end of the statement, truncated to the millisecond.
                     e.At.AddMilliseconds(1) <= request.FirstByte ? Side.Before
-                    : e.At > request.FirstByte ? Side.After
+                    : e.At > request.FirstByte && e.At.AddMilliseconds(1) <= request.Done ? Side.During
+                    : e.At > request.Done ? Side.After
                     : Side.Unclear))
                 .ToList();
             perRequest.Add(new RequestStatements(request, mine));
@@ -217,15 +235,25 @@ internal static partial class RoundTripCounter
     private static partial Regex LogLine();
 }
 
+/// <summary>When a statement ended, seen from the client.</summary>
 internal enum Side
 {
+    /// <summary>Before the first byte of the response reached the client.</summary>
     Before,
+
+    /// <summary>After the first byte, before the end of the answer (<c>[DONE]</c>, or the last byte of a whole answer): the client waits for it.</summary>
+    During,
+
+    /// <summary>After the end of the answer.</summary>
     After,
+
+    /// <summary>Within a millisecond of the first byte or of the end.</summary>
     Unclear,
 }
 
 /// <summary>A chat request of the round-trip count, timed at the client (UTC wall clock, as PostgreSQL logs).</summary>
-internal sealed record TimedRequest(string Caller, string Scenario, DateTime Sent, DateTime FirstByte, DateTime End);
+/// <param name="Done">When the answer was complete for the client: <c>data: [DONE]</c> seen, or the last byte of a whole answer.</param>
+internal sealed record TimedRequest(string Caller, string Scenario, DateTime Sent, DateTime FirstByte, DateTime Done, DateTime End);
 
 internal sealed record AttributedStatement(string Label, double DurationMs, Side Side);
 
@@ -331,12 +359,13 @@ internal static partial class StatementLabels
 
         if (sql.StartsWith("INSERT INTO mg_counter", StringComparison.Ordinal))
         {
-            return $"counter `{KeyKind(p1)}` {(p2 is null ? "add" : (p2.StartsWith('-') ? p2 : "+" + p2))} (upsert)";
+            return detail is null ? "counter add (upsert; on a chat request: in-flight +1 of a bound caller, −1 of every caller)"
+                : $"counter `{KeyKind(p1)}` {(p2 is null ? "add" : (p2.StartsWith('-') ? p2 : "+" + p2))} (upsert)";
         }
 
         if (sql.Contains("FROM mg_counter", StringComparison.Ordinal))
         {
-            return $"counter `{KeyKind(p1)}` read";
+            return detail is null ? "counter read" : $"counter `{KeyKind(p1)}` read";
         }
 
         if (sql.Contains("mg_usage_record", StringComparison.Ordinal))
@@ -344,19 +373,20 @@ internal static partial class StatementLabels
             return "usage record + its counters (`mg_usage_record`)";
         }
 
+        var grain = detail is null ? string.Empty : $" ({p1 ?? "?"})";
         if (sql.StartsWith("SELECT payload, version FROM mg_grain_state", StringComparison.Ordinal))
         {
-            return $"grain state read ({p1 ?? "?"})";
+            return "grain state read" + grain;
         }
 
         if (sql.Contains("INSERT INTO mg_grain_state", StringComparison.Ordinal))
         {
-            return $"grain state insert + notify ({p1 ?? "?"})";
+            return "grain state insert + `pg_notify`" + grain;
         }
 
         if (sql.Contains("UPDATE mg_grain_state", StringComparison.Ordinal))
         {
-            return $"grain state update + notify ({p1 ?? "?"})";
+            return "grain state update + `pg_notify`" + grain;
         }
 
         if (sql.Contains("mg_lease", StringComparison.Ordinal))
@@ -383,7 +413,7 @@ internal static partial class StatementLabels
 }
 
 /// <summary>The statements per request of one caller and scenario, summarised.</summary>
-internal sealed record RoundTripSummary(string Caller, string Scenario, int Requests, double Before, double After, double Unclear, int MaxBefore,
+internal sealed record RoundTripSummary(string Caller, string Scenario, int Requests, double Before, double During, double After, double Unclear, int MaxBefore,
     IReadOnlyList<(string Label, Side Side, double PerRequest, double MeanMs)> Statements)
 {
     public static IEnumerable<RoundTripSummary> From(RoundTripResult result) =>
@@ -396,6 +426,7 @@ internal sealed record RoundTripSummary(string Caller, string Scenario, int Requ
                 .OrderBy(s => s.Side).ThenByDescending(s => s.PerRequest).ToList();
             return new RoundTripSummary(g.Key.Caller, g.Key.Scenario, n,
                 all.Count(s => s.Side == Side.Before) / (double)n,
+                all.Count(s => s.Side == Side.During) / (double)n,
                 all.Count(s => s.Side == Side.After) / (double)n,
                 all.Count(s => s.Side == Side.Unclear) / (double)n,
                 g.Max(r => r.Statements.Count(s => s.Side == Side.Before)),
