@@ -70,8 +70,11 @@ public sealed partial class ActiveTurn(
     public async Task SucceedAsync(int promptTokens, int completionTokens)
     {
         _settled = true;
-        await FinishRecordingAsync();
-        await usage.RecordAsync(RequestId, model.Id, upstream.AccountId, user is not null ? caller.UserName : null, promptTokens, completionTokens);
+
+        // Both must be stored before the finishing bytes; they do not depend on each other.
+        await Task.WhenAll(
+            FinishRecordingAsync(),
+            usage.RecordAsync(RequestId, model.Id, upstream.AccountId, user is not null ? caller.UserName : null, promptTokens, completionTokens));
     }
 
     public async ValueTask DisposeAsync()

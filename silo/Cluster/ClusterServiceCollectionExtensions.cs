@@ -5,6 +5,7 @@ using MirrorGate.Silo.Leases;
 using MirrorGate.Silo.Leases.Postgres;
 using MirrorGate.Silo.Notifications;
 using MirrorGate.Silo.Notifications.Postgres;
+using MirrorGate.Silo.Runtime;
 using MirrorGate.Silo.Storage;
 using MirrorGate.Silo.Storage.Postgres;
 using MirrorGate.Silo.Usage;
@@ -48,6 +49,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeNotifier>());
 
         services.TryAddSingleton<IGrainStorage, PostgresGrainStorage>();
+        services.PostConfigure<GrainRuntimeOptions>(o => o.ReloadEmptyStates = true);
         services.TryAddSingleton<IUsageLog, PostgresUsageLog>();
 
         services.TryAddSingleton<ICounterStore, PostgresCounterStore>();

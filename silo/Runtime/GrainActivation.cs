@@ -47,10 +47,10 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
                     return (false, default!);
                 }
 
-                if (_stale)
+                if (_stale || (_grain is not null && _states.Length > 0 && catalog.ReloadEmptyStates && _states.All(s => s.Version is null)))
                 {
-                    // Another node stored a newer version of this grain's state: let the caller go back
-                    // to the catalog, which builds a fresh activation that reads it.
+                    // Another node stored a newer version of this grain's state (or may have stored its
+                    // first): let the caller go back to the catalog, which builds a fresh activation that reads it.
                     await DeactivateCoreAsync();
                     return (false, default!);
                 }

@@ -17,6 +17,8 @@ public sealed partial class GrainCatalog(IServiceProvider services, TimeProvider
 
     internal TimeProvider Time { get; } = time;
 
+    internal bool ReloadEmptyStates => options.CurrentValue.ReloadEmptyStates;
+
     /// <summary>Number of live activations on this node.</summary>
     public int Count => _activations.Count;
 

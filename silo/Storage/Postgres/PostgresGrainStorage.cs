@@ -8,7 +8,7 @@ namespace MirrorGate.Silo.Storage.Postgres;
 
 /// <summary>
 /// Grain storage in the cluster's PostgreSQL database. See <see cref="IGrainStorage"/> for the
-/// invariants. Each write is one statement that also tells the other nodes the state moved on
+/// invariants. Each update is one statement that also tells the other nodes the state moved on
 /// (<c>pg_notify</c>, delivered only if the write commits), so their activations of the same grain
 /// reload before their next turn instead of serving a stale copy; that costs no extra round trip.
 /// </summary>
@@ -19,13 +19,15 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, SiloIdentity
         WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3
         """;
 
+    // A first write is not announced: NOTIFY takes one server-wide lock through each notifying commit,
+    // and every chat turn inserts a new conversation, so announcing inserts serialised all of them
+    // (bench/results/cluster.md). Other nodes' copies that read "never stored" re-read before each call
+    // instead (GrainRuntimeOptions.ReloadEmptyStates).
     private const string InsertSql = """
-        WITH written AS (
-            INSERT INTO mg_grain_state (grain_type, grain_key, state_name, payload, version, modified_at)
-            VALUES ($1, $2, $3, $4, 1, $5)
-            ON CONFLICT DO NOTHING
-            RETURNING version)
-        SELECT version, pg_notify($6, $7 || version) FROM written
+        INSERT INTO mg_grain_state (grain_type, grain_key, state_name, payload, version, modified_at)
+        VALUES ($1, $2, $3, $4, 1, $5)
+        ON CONFLICT DO NOTHING
+        RETURNING version
         """;
 
     private const string UpdateSql = """
@@ -62,10 +64,10 @@ public sealed class PostgresGrainStorage(PostgresDatabase database, SiloIdentity
         Bind(command, id);
         command.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = payload, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.Channel });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresChangeNotifier.Payload(node.NodeId, GrainStateInvalidation.Topic, GrainStateInvalidation.KeyPrefix(id)) });
         if (expectedVersion is { } version)
         {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database.Channel });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PostgresChangeNotifier.Payload(node.NodeId, GrainStateInvalidation.Topic, GrainStateInvalidation.KeyPrefix(id)) });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
         }
 
