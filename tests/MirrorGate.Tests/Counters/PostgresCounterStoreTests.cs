@@ -26,9 +26,7 @@ public sealed class PostgresCounterStoreTests : CounterStoreContractTests, IAsyn
         await _database!.DisposeAsync();
     }
 
-    /// <summary>A node's connection pool on the test schema, kept small: the test server is shared by tests running in parallel.</summary>
-    private PostgresDatabase Node() =>
-        new(new ClusterOptions { Postgres = _database!.Options.Postgres + ";Maximum Pool Size=8", Schema = _database.Options.Schema });
+    private PostgresDatabase Node() => _database!.OpenNode();
 
     [Fact]
     public async Task Prefix_reads_take_underscores_and_percent_signs_literally()

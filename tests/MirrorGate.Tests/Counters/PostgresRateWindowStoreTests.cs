@@ -26,9 +26,7 @@ public sealed class PostgresRateWindowStoreTests : RateWindowStoreContractTests,
         await _database!.DisposeAsync();
     }
 
-    /// <summary>A node's connection pool on the test schema, kept small: the test server is shared by tests running in parallel.</summary>
-    private PostgresDatabase Node() =>
-        new(new ClusterOptions { Postgres = _database!.Options.Postgres + ";Maximum Pool Size=8", Schema = _database.Options.Schema });
+    private PostgresDatabase Node() => _database!.OpenNode();
 
     [Fact]
     public async Task Of_300_reservations_from_three_nodes_exactly_the_limit_of_50_are_granted()

@@ -45,6 +45,9 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Another node's view of this schema: a connection pool of its own (small, as every test node's). Dispose it.</summary>
+    public PostgresDatabase OpenNode() => new(Options);
+
     public async ValueTask DisposeAsync()
     {
         await Database.DisposeAsync();

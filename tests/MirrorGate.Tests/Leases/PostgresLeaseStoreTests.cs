@@ -26,9 +26,7 @@ public sealed class PostgresLeaseStoreTests : LeaseStoreContractTests, IAsyncLif
         await _database!.DisposeAsync();
     }
 
-    /// <summary>A node's connection pool on the test schema, kept small: the test server is shared by tests running in parallel.</summary>
-    private PostgresDatabase Node() =>
-        new(new ClusterOptions { Postgres = _database!.Options.Postgres + ";Maximum Pool Size=8", Schema = _database.Options.Schema });
+    private PostgresDatabase Node() => _database!.OpenNode();
 
     [Fact]
     public async Task Of_20_acquirers_on_three_nodes_one_takes_a_new_lease_and_one_takes_over_an_expired_one()
