@@ -32,6 +32,7 @@ public sealed partial class ActiveTurn(
     bool isolatedSession,
     bool temporary) : IAsyncDisposable
 {
+    private bool _answered;
     private bool _settled;
     private Task _recording = Task.CompletedTask;
     private string? _recordedMessageId;
@@ -61,7 +62,7 @@ public sealed partial class ActiveTurn(
     }
 
     /// <summary>The idempotency key of this turn's usage record.</summary>
-    public string RequestId { get; } = UsageRecorder.NewRequestId();
+    private string RequestId { get; } = UsageRecorder.NewRequestId();
 
     /// <summary>
     /// The turn was answered in full: keep the reserved use and record it. Call before the last bytes
@@ -69,12 +70,14 @@ public sealed partial class ActiveTurn(
     /// </summary>
     public async Task SucceedAsync(int promptTokens, int completionTokens)
     {
-        _settled = true;
+        _answered = true;
 
-        // Both must be stored before the finishing bytes; they do not depend on each other.
+        // Both must be stored before the finishing bytes; they do not depend on each other. The use is
+        // kept only once its record is stored: if that fails, the stream is aborted and the use given back.
         await Task.WhenAll(
             FinishRecordingAsync(),
-            usage.RecordAsync(RequestId, model.Id, upstream.AccountId, user is not null ? caller.UserName : null, promptTokens, completionTokens));
+            usage.RecordAsync(RequestId, model.Id, upstream.AccountId, caller.UserName, promptTokens, completionTokens));
+        _settled = true;
     }
 
     public async ValueTask DisposeAsync()
@@ -82,7 +85,7 @@ public sealed partial class ActiveTurn(
         try
         {
             await FinishRecordingAsync();
-            if (!_settled && user is not null && reservation is not null)
+            if (!_settled && user is not null && reservation is { Key.Length: > 0 })
             {
                 await user.ReleaseAsync(reservation);
             }
@@ -104,7 +107,7 @@ public sealed partial class ActiveTurn(
         try
         {
             await _recording;
-            if (_settled && ConversationId is not null && (AssistantMessageId ?? string.Empty) != _recordedMessageId)
+            if (_answered && ConversationId is not null && (AssistantMessageId ?? string.Empty) != _recordedMessageId)
             {
                 await RecordAsync();
             }

@@ -40,18 +40,33 @@ public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispa
                 : new GatewayFailure(StatusCodes.Status401Unauthorized, "user_logged_out", admission.Refusal!));
         }
 
-        var dispatch = await dispatcher.StartAsync(caller, model, buildBody(continued), continued?.AccountId, cancellationToken);
+        DispatchResult dispatch;
+        try
+        {
+            dispatch = await dispatcher.StartAsync(caller, model, buildBody(continued), continued?.AccountId, cancellationToken);
+        }
+        catch
+        {
+            // Nothing was served (the client went away, the database did): the use goes back.
+            await ReleaseAsync(user, admission);
+            throw;
+        }
+
         if (dispatch.Turn is null)
         {
-            if (user is not null)
-            {
-                await user.ReleaseAsync(admission!.Reservation!);
-            }
-
+            await ReleaseAsync(user, admission);
             return TurnStart.Fail(dispatch.Failure!);
         }
 
         return TurnStart.Ok(new ActiveTurn(grains, usage, turnLogger, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
+    }
+
+    private static async Task ReleaseAsync(IUserGrain? user, LimitDecision? admission)
+    {
+        if (user is not null && admission?.Reservation is { Key.Length: > 0 } reservation)
+        {
+            await user.ReleaseAsync(reservation);
+        }
     }
 
     /// <summary>

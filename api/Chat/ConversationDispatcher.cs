@@ -51,7 +51,19 @@ public sealed partial class ConversationDispatcher(
             }
 
             tried.Add(slot.AccountId);
-            var (turn, failure) = await TryAccountAsync(slot, model, body, bound: accountId is not null, cancellationToken);
+            UpstreamTurn? turn;
+            GatewayFailure? failure;
+            try
+            {
+                (turn, failure) = await TryAccountAsync(slot, model, body, bound: accountId is not null, cancellationToken);
+            }
+            catch
+            {
+                // The client went away or the database did: the slot must not stay counted as in flight.
+                await slot.DisposeAsync();
+                throw;
+            }
+
             if (turn is not null)
             {
                 return DispatchResult.Started(turn);

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.Silo.Counters;
 using MirrorGate.Silo.Storage;
+using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Silo.Upstream.ChatGpt.Http;
 using MirrorGate.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,6 +29,53 @@ public sealed class UnexpectedFailureTests
         Assert.NotNull((await backend.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!["message"]);
         Assert.Equal(HttpStatusCode.InternalServerError, admin.StatusCode);
         Assert.Equal("The gateway failed to handle this request.", (await admin.Content.ReadFromJsonAsync<JsonObject>())!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_turn_that_throws_before_the_first_byte_gives_back_its_slot_and_the_users_use()
+    {
+        var throwing = new ThrowOnceClient();
+        await using var app = await GatewayApp.StartAsync(services: s => s.AddSingleton<IChatGptClient>(sp => throwing.Wrap(ActivatorUtilities.CreateInstance<ChatGptClient>(sp))));
+        await app.AddPooledAccountAsync("throws@example.com");
+        using var client = app.CreateClient(await app.MirrorTokenAsync("one-use", "throws@example.com", new[] { new { model_name = "auto", every_minute = 60, limit_count = 1 } }));
+        throwing.Armed = true;
+
+        using var failed = await client.ChatAsync("throws before the first byte");
+        using var served = await client.ChatAsync("the use came back");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(0, await app.Services.GetRequiredService<ICounterStore>().GetAsync("inflight:" + AccountIds.ForEmail("throws@example.com")));
+    }
+
+    /// <summary>The real upstream client, except that the first conversation start after arming throws.</summary>
+    private sealed class ThrowOnceClient
+    {
+        public volatile bool Armed;
+
+        public IChatGptClient Wrap(IChatGptClient inner) => new Client(this, inner);
+
+        private sealed class Client(ThrowOnceClient owner, IChatGptClient inner) : IChatGptClient
+        {
+            public Task<UpstreamResult<RefreshedTokens>> RefreshAsync(string refreshToken, string? proxyUrl, CancellationToken cancellationToken) => inner.RefreshAsync(refreshToken, proxyUrl, cancellationToken);
+
+            public Task<UpstreamResult<SessionExchange>> ExchangeSessionTokenAsync(string sessionToken, string? proxyUrl, CancellationToken cancellationToken) => inner.ExchangeSessionTokenAsync(sessionToken, proxyUrl, cancellationToken);
+
+            public Task<UpstreamResult<AccountCheck>> CheckAccountAsync(UpstreamCredential credential, CancellationToken cancellationToken) => inner.CheckAccountAsync(credential, cancellationToken);
+
+            public Task<UpstreamResult<IReadOnlyList<UpstreamModel>>> ListModelsAsync(UpstreamCredential credential, CancellationToken cancellationToken) => inner.ListModelsAsync(credential, cancellationToken);
+
+            public Task<UpstreamResult<ConversationStream>> StartConversationAsync(UpstreamCredential credential, JsonObject body, CancellationToken cancellationToken)
+            {
+                if (owner.Armed)
+                {
+                    owner.Armed = false;
+                    throw new InvalidOperationException("a failure nobody planned for");
+                }
+
+                return inner.StartConversationAsync(credential, body, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Storage whose every read fails, as a database gone away would.</summary>
