@@ -71,17 +71,16 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
                 await DeactivateCoreAsync();
                 throw;
             }
-            catch (StorageUnavailableException ex)
-            {
-                // The turn may have changed state in memory that never reached the store; drop this
-                // copy so the next call starts again from what is stored.
-                LogStorageUnavailable(logger, Context.GrainType, Context.Key, ex.Message);
-                await DeactivateCoreAsync();
-                throw;
-            }
             finally
             {
-                if (!_deactivated && Context.DeactivationRequested)
+                if (!_deactivated && _states.Any(s => s.WriteFailed))
+                {
+                    // The turn changed state in memory that never reached the store (database away,
+                    // disk full, a bad payload…): drop this copy so the next call starts from what is stored.
+                    LogWriteFailed(logger, Context.GrainType, Context.Key);
+                    await DeactivateCoreAsync();
+                }
+                else if (!_deactivated && Context.DeactivationRequested)
                 {
                     await DeactivateCoreAsync();
                 }
@@ -197,8 +196,8 @@ internal sealed partial class GrainActivation(GrainCatalog catalog, GrainTypeInf
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainType}/{GrainKey} lost a state write race and is deactivated: {Reason}")]
     private static partial void LogStateConflict(ILogger logger, string grainType, string grainKey, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainType}/{GrainKey} could not reach its storage and is deactivated: {Reason}")]
-    private static partial void LogStorageUnavailable(ILogger logger, string grainType, string grainKey, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain {GrainType}/{GrainKey} failed to store its state and is deactivated")]
+    private static partial void LogWriteFailed(ILogger logger, string grainType, string grainKey);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grain {GrainType}/{GrainKey} failed to activate")]
     private static partial void LogActivationFailed(ILogger logger, Exception exception, string grainType, string grainKey);

@@ -12,6 +12,8 @@ internal sealed class PersistentState<TState>(IGrainStorage storage, GrainStateS
 
     public string StateName => id.StateName;
 
+    public bool WriteFailed { get; private set; }
+
     public long? Version { get; private set; }
 
     public async Task ReadStateAsync(CancellationToken cancellationToken = default)
@@ -20,28 +22,51 @@ internal sealed class PersistentState<TState>(IGrainStorage storage, GrainStateS
         State = stored?.Payload is { } payload ? serializer.Deserialize<TState>(payload) : new TState();
         RecordExists = stored?.Payload is not null;
         Version = stored?.Version;
+        WriteFailed = false;
     }
 
     public async Task WriteStateAsync(CancellationToken cancellationToken = default)
     {
-        var payload = serializer.Serialize(State);
-        var result = await storage.WriteAsync(id, payload, Version, cancellationToken);
+        StorageWriteResult result;
+        try
+        {
+            result = await storage.WriteAsync(id, serializer.Serialize(State), Version, cancellationToken);
+        }
+        catch
+        {
+            WriteFailed = true;
+            throw;
+        }
+
         if (!result.Succeeded)
         {
+            WriteFailed = true;
             throw new InconsistentStateException(id.GrainType, id.Key, Version);
         }
 
         Version = result.Version;
         RecordExists = true;
+        WriteFailed = false;
     }
 
     public async Task ClearStateAsync(CancellationToken cancellationToken = default)
     {
         if (Version is { } version)
         {
-            var result = await storage.ClearAsync(id, version, cancellationToken);
+            StorageWriteResult result;
+            try
+            {
+                result = await storage.ClearAsync(id, version, cancellationToken);
+            }
+            catch
+            {
+                WriteFailed = true;
+                throw;
+            }
+
             if (!result.Succeeded)
             {
+                WriteFailed = true;
                 throw new InconsistentStateException(id.GrainType, id.Key, Version);
             }
 

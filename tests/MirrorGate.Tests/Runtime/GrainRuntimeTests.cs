@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using MirrorGate.GrainInterfaces.Runtime;
 using MirrorGate.Silo.Hosting;
+using MirrorGate.Silo.Storage;
+using MirrorGate.Silo.Storage.Sqlite;
 using MirrorGate.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,6 +25,35 @@ public sealed class GrainRuntimeTests : IDisposable
         var overlaps = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => grain.SlowTurnAsync(TimeSpan.FromMilliseconds(20))));
 
         Assert.All(overlaps, o => Assert.Equal(1, o));
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_for_any_reason_drops_the_activation_so_memory_never_runs_ahead_of_the_store()
+    {
+        var failNext = false;
+        await using var silo = new TestSilo(_folder.Path, configure: services => services.AddSingleton(_log).AddGrain<ITallyGrain, TallyGrain>()
+            .AddSingleton<IGrainStorage>(sp => new FailingWrites(ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp), () => failNext)));
+        var grain = silo.Grains.GetGrain<ITallyGrain>("write-fails");
+        Assert.Equal(1, await grain.AddAsync(1));
+
+        failNext = true;
+        await Assert.ThrowsAsync<IOException>(() => grain.AddAsync(10));
+        failNext = false;
+
+        // The 10 never reached the store, so it must not come back with the next write either.
+        Assert.Equal(1, await grain.GetAsync());
+        Assert.Equal(2, await grain.AddAsync(1));
+    }
+
+    /// <summary>A store whose writes fail with an ordinary I/O error (not a lost race, not "unavailable") while told to.</summary>
+    private sealed class FailingWrites(IGrainStorage inner, Func<bool> fail) : IGrainStorage
+    {
+        public Task<StoredState?> ReadAsync(GrainStateId id, CancellationToken cancellationToken) => inner.ReadAsync(id, cancellationToken);
+
+        public Task<StorageWriteResult> WriteAsync(GrainStateId id, ReadOnlyMemory<byte> payload, long? expectedVersion, CancellationToken cancellationToken) =>
+            fail() ? throw new IOException("disk full") : inner.WriteAsync(id, payload, expectedVersion, cancellationToken);
+
+        public Task<StorageWriteResult> ClearAsync(GrainStateId id, long expectedVersion, CancellationToken cancellationToken) => inner.ClearAsync(id, expectedVersion, cancellationToken);
     }
 
     [Fact]
