@@ -48,7 +48,9 @@ public sealed class AccountPool(ICounterStore counters, IOptions<PoolOptions> op
         var offset = (int)((uint)Interlocked.Increment(ref _rotation) % (uint)available.Count);
         var ordered = available.Skip(offset).Concat(available.Take(offset)).ToList();
         var chosen = await counters.IncrementSmallestAsync(ordered, options.Value.InFlightExpiry, cancellationToken);
-        return PoolPick.Picked(new AccountSlot(chosen![CounterPrefix.Length..], this));
+        return chosen is null
+            ? new PoolPick(null, PoolShortage.NoAccount, null)
+            : PoolPick.Picked(new AccountSlot(chosen[CounterPrefix.Length..], this));
     }
 
     /// <summary>Reserves a slot on a given account (a mirror token's or a conversation owner's), for the in-flight count.</summary>
@@ -57,8 +59,6 @@ public sealed class AccountPool(ICounterStore counters, IOptions<PoolOptions> op
         await counters.AddAsync(CounterKey(accountId), 1, options.Value.InFlightExpiry, cancellationToken);
         return new AccountSlot(accountId, this);
     }
-
-    public ValueTask<long> InFlightAsync(string accountId) => counters.GetAsync(CounterKey(accountId));
 
     internal async ValueTask ReleaseSlotAsync(string accountId) => await counters.AddAsync(CounterKey(accountId), -1, options.Value.InFlightExpiry);
 

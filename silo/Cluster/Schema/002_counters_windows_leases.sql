@@ -9,7 +9,7 @@
 --     database's default collation is.
 
 -- Counters. A row whose expires_at has passed counts as zero: reads skip it and the next write starts
--- it again from its delta. Expired rows are not swept; the next write to the key reuses the row.
+-- it again from its delta. Until the housekeeping node sweeps them, the next write to the key reuses the row.
 CREATE TABLE mg_counter (
     key        text COLLATE "C" PRIMARY KEY,
     value      bigint      NOT NULL,
