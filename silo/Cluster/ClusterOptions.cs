@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace MirrorGate.Silo.Cluster;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace MirrorGate.Silo.Cluster;
 /// PostgreSQL connection string turns it on. Without one the node runs embedded (SQLite and
 /// in-process stores) and nothing else here is read.
 /// </summary>
-public sealed class ClusterOptions
+public sealed partial class ClusterOptions
 {
     public const string SectionName = "Cluster";
 
@@ -44,6 +46,13 @@ public sealed class ClusterOptions
     public string? Address { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Postgres);
+
+    /// <summary>
+    /// What <see cref="Schema"/> may be: a plain lower-case identifier, so that it means the same quoted
+    /// and unquoted, and short enough that the channel name built from it stays within PostgreSQL's 63 bytes.
+    /// </summary>
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,49}$")]
+    public static partial Regex SchemaPattern();
 
     /// <summary>The schema name after defaults, safe to quote.</summary>
     public string EffectiveSchema => string.IsNullOrWhiteSpace(Schema) ? "public" : Schema;

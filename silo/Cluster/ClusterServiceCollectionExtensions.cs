@@ -30,7 +30,11 @@ public static class ClusterServiceCollectionExtensions
         var fromEnvironment = configuration[ClusterOptions.EnvironmentVariable];
         services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.SectionName))
             .PostConfigure(o => o.Postgres = string.IsNullOrWhiteSpace(o.Postgres) ? fromEnvironment : o.Postgres)
-            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.NodeDeadAfter > o.HeartbeatInterval, "Cluster:NodeDeadAfter must be longer than Cluster:HeartbeatInterval.");
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.NodeDeadAfter > o.HeartbeatInterval, "Cluster:NodeDeadAfter must be longer than Cluster:HeartbeatInterval.")
+            .Validate(o => o.LeaseDuration > TimeSpan.Zero && o.StartupTimeout > TimeSpan.Zero, "Cluster:LeaseDuration and Cluster:StartupTimeout must be positive.")
+            .Validate(o => string.IsNullOrEmpty(o.Schema) || ClusterOptions.SchemaPattern().IsMatch(o.Schema),
+                "Cluster:Schema must be 1 to 50 lower-case letters, digits or underscores, starting with a letter or underscore (it also names the cluster's notification channel).")
+            .ValidateOnStart();
         var enabled = !string.IsNullOrWhiteSpace(configuration[$"{ClusterOptions.SectionName}:Postgres"]) || !string.IsNullOrWhiteSpace(fromEnvironment);
         if (!enabled)
         {

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text;
 using MirrorGate.GrainInterfaces.Runtime;
 using Npgsql;
 
@@ -33,7 +32,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         // (bench/results/cluster.md).
         connection.NoResetOnClose = true;
         Address = $"{connection.Host}:{connection.Port}/{connection.Database}";
-        Channel = ChannelFor(Schema);
+        Channel = "mirrorgate_" + Schema;
         DataSource = new NpgsqlDataSourceBuilder(connection.ConnectionString).Build();
 
         // The listening connection is long-lived and not pooled, and says what it is in pg_stat_activity.
@@ -110,15 +109,4 @@ public sealed class PostgresDatabase : IAsyncDisposable
     };
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
-
-    private static string ChannelFor(string schema)
-    {
-        var name = new StringBuilder("mirrorgate_");
-        foreach (var c in schema.ToLowerInvariant())
-        {
-            name.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
-        }
-
-        return name.Length > 63 ? name.ToString(0, 63) : name.ToString();
-    }
 }

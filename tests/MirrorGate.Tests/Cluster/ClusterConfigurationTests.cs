@@ -56,6 +56,21 @@ public sealed class ClusterConfigurationTests
         Assert.Matches(@"\(([2-9]|\d\d+) attempts", message);
     }
 
+    [Theory]
+    [InlineData("Tenant")]
+    [InlineData("a-b")]
+    [InlineData("schema_name_far_too_long_for_a_notification_channel_x")]
+    public async Task A_schema_name_postgresql_would_read_differently_is_refused_at_start(string schema)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => GatewayApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Cluster:Postgres"] = PostgresTestDatabase.ConnectionString,
+            ["Cluster:Schema"] = schema,
+        }));
+
+        Assert.Contains("Cluster:Schema must be", Flatten(error), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Cluster_mode_without_a_shared_secrets_key_refuses_to_start()
     {
