@@ -90,9 +90,18 @@ public sealed class GatewayApp : IAsyncDisposable
             });
         });
         var app = new GatewayApp(simulator, sharedSimulator is null, data, factory);
-        using var warmUp = app.CreateClient();
-        (await warmUp.GetAsync("/ping")).EnsureSuccessStatusCode();
-        return app;
+        try
+        {
+            using var warmUp = app.CreateClient();
+            (await warmUp.GetAsync("/ping")).EnsureSuccessStatusCode();
+            return app;
+        }
+        catch
+        {
+            // A gateway that refuses to start (a test of exactly that, often) leaves nothing running behind.
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>An HTTP client to the gateway; <paramref name="bearer"/> goes into <c>Authorization: Bearer</c>.</summary>
