@@ -33,7 +33,11 @@ public sealed partial class AccountGrain
 
     private const int LeaseWaitSteps = 50;
 
-    public async Task<CredentialResult> GetCredentialAsync(string? rejectedAccessToken = null)
+    public async Task<CredentialResult> GetCredentialAsync(string? rejectedAccessToken = null) =>
+        await DecideWithoutRefreshAsync(rejectedAccessToken) ?? await RefreshUnderLeaseAsync(rejectedAccessToken);
+
+    /// <summary>The answer when no renewal is needed or possible; null when the token must be renewed.</summary>
+    private async Task<CredentialResult?> DecideWithoutRefreshAsync(string? rejectedAccessToken)
     {
         if (!state.RecordExists)
         {
@@ -54,11 +58,15 @@ public sealed partial class AccountGrain
         if (!s.CanRefresh)
         {
             var reason = rejectedAccessToken is null ? "The access token expired and there is no refresh or session token." : "The upstream rejected the access token and there is no refresh or session token.";
-            await SetStatusAsync(AccountStatus.Expired, reason);
+            if (s.Status != AccountStatus.Expired)
+            {
+                await SetStatusAsync(AccountStatus.Expired, reason);
+            }
+
             return CredentialResult.Fail(AccountError.InvalidToken, reason);
         }
 
-        return await RefreshUnderLeaseAsync(rejectedAccessToken);
+        return null;
     }
 
     private bool IsUsable(AccountState s, string? rejectedAccessToken) =>
@@ -85,13 +93,10 @@ public sealed partial class AccountGrain
 
         try
         {
+            // Decide again on what is stored now: another node may have renewed the token, or an
+            // operator disabled the account, while this one waited for the lease.
             await state.ReadStateAsync();
-            if (IsUsable(state.State, rejectedAccessToken))
-            {
-                return CredentialResult.Ok(Credential(state.State));
-            }
-
-            return await RefreshAsync();
+            return await DecideWithoutRefreshAsync(rejectedAccessToken) ?? await RefreshAsync();
         }
         finally
         {

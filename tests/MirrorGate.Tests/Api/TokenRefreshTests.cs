@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.Silo.Storage;
+using MirrorGate.Silo.Storage.Sqlite;
 using MirrorGate.Tests.Infrastructure;
 using MirrorGate.UpstreamSim;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Tests.Api;
 
@@ -33,6 +36,32 @@ public sealed class TokenRefreshTests
         using var later = await client.ChatAsync("after another expiry");
         Assert.Equal(HttpStatusCode.OK, later.StatusCode);
         Assert.Equal(2, app.Simulator.CallCount("oauth/token"));
+    }
+
+    [Fact]
+    public async Task An_expired_account_without_a_refresh_token_is_marked_expired_once_not_on_every_request()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        CountingStorage? storage = null;
+        await using var app = await GatewayApp.StartAsync(simulatorOptions: new SimulatorOptions { TimeProvider = time }, time: time,
+            services: s => s.AddSingleton<IGrainStorage>(sp => storage = new CountingStorage(ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp))));
+        var account = app.Simulator.AddAccount("access-only@example.com");
+        using (var admin = app.CreateClient(GatewayApp.AdminPassword))
+        {
+            (await admin.PostAsJsonAsync("/api/login", new { user_name = "access-only-user", access_token = account.AccessToken })).EnsureSuccessStatusCode();
+        }
+
+        time.Advance(TimeSpan.FromDays(11));
+        var writesBefore = storage!.Writes("account");
+        using var client = app.CreateClient(GatewayApp.ServiceKey);
+        for (var i = 0; i < 5; i++)
+        {
+            using var refused = await client.ChatAsync($"no token left {i}");
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(AccountStatus.Expired, (await app.SnapshotAsync("access-only@example.com")).Status);
+        Assert.Equal(1, storage.Writes("account") - writesBefore);
     }
 
     [Fact]
