@@ -31,6 +31,15 @@ if [ -z "${MIRRORGATE_TEST_POSTGRES:-}" ]; then
   echo "deploy/test.sh: PostgreSQL for the tests: $MIRRORGATE_TEST_POSTGRES" >&2
 fi
 
+# The tests start gateways of their own. Settings exported in this shell for a real gateway (cluster
+# mode, admin password, service key, any Section__Key) would leak into every one of them: drop them.
+unset MIRRORGATE_POSTGRES ADMIN_PASSWORD Authorization STREAM_MODE API_HATD ENABLE_MIRROR_API MIRROR_API_PREFIX
+for name in $(compgen -e); do
+  case "$name" in
+    Cluster__*|Secrets__*|Gateway__*|Silo__*|ChatGpt__*|Pool__*|Models__*|Grains__*|Serilog__*) unset "$name" ;;
+  esac
+done
+
 dotnet restore Orleans.sln
 dotnet build Orleans.sln --no-restore
 dotnet test Orleans.sln --no-build --logger "console;verbosity=minimal" "$@"
