@@ -13,7 +13,7 @@ namespace MirrorGate.Silo.Cluster;
 /// declare nodes whose heartbeat stopped dead for good, sweep expired counter rows, and forget node
 /// runs that left or died more than a day ago. Every node
 /// runs this service; the one holding the lease works, the others keep trying to take it, so when the
-/// holder dies another node takes over within <see cref="ClusterOptions.LeaseDuration"/>, with a
+/// holder dies another node takes over within <see cref="ClusterOptions.LeaseDuration"/> and a third (the others try every third), with a
 /// larger fencing number. The sweep is fenced in the statement itself: it deletes nothing unless the
 /// lease is still held at that fence, so a holder that paused past its term cannot act on stale authority.
 /// </summary>

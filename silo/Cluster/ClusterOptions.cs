@@ -37,7 +37,7 @@ public sealed partial class ClusterOptions
 
     /// <summary>
     /// Term of the leases behind cluster-wide jobs (housekeeping): a node that dies holding one is
-    /// replaced by another within this time. Renewed every third of it.
+    /// replaced by another within this time and a third of it (holders renew, others try, every third).
     /// </summary>
     /// <value>15 seconds by default.</value>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
