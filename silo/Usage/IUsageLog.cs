@@ -12,10 +12,4 @@ public interface IUsageLog
     /// (PostgreSQL) and only the first time its request id is seen; false when it was already stored.
     /// </summary>
     Task<bool> RecordAsync(UsageRecord record, IReadOnlyList<CounterIncrement> counters, CancellationToken cancellationToken = default);
-
-    /// <summary>The record stored for a request id, or null.</summary>
-    Task<UsageRecord?> GetAsync(string requestId, CancellationToken cancellationToken = default);
-
-    /// <summary>How many records were stored at or after <paramref name="since"/>.</summary>
-    Task<long> CountSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
 }

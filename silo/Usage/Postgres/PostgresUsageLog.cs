@@ -9,13 +9,6 @@ public sealed class PostgresUsageLog(PostgresDatabase database) : IUsageLog
 {
     private const string RecordSql = "SELECT mg_usage_record($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-    private const string GetSql = """
-        SELECT at, model, account_id, user_name, node_id, prompt_tokens, completion_tokens
-        FROM mg_usage WHERE request_id = $1
-        """;
-
-    private const string CountSql = "SELECT count(*) FROM mg_usage WHERE at >= $1";
-
     public Task<bool> RecordAsync(UsageRecord record, IReadOnlyList<CounterIncrement> counters, CancellationToken cancellationToken = default) => database.RunAsync(async () =>
     {
         await using var command = database.Command(RecordSql);
@@ -35,33 +28,5 @@ public sealed class PostgresUsageLog(PostgresDatabase database) : IUsageLog
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
         });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    });
-
-    public Task<UsageRecord?> GetAsync(string requestId, CancellationToken cancellationToken = default) => database.RunAsync(async () =>
-    {
-        await using var command = database.Command(GetSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = requestId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new UsageRecord(
-            requestId,
-            reader.GetFieldValue<DateTimeOffset>(0),
-            reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.GetString(4),
-            reader.GetInt32(5),
-            reader.GetInt32(6));
-    });
-
-    public Task<long> CountSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) => database.RunAsync(async () =>
-    {
-        await using var command = database.Command(CountSql);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     });
 }

@@ -45,38 +45,6 @@ public sealed class SqliteUsageLog(SqliteDatabase database, ICounterStore counte
         return inserted;
     }
 
-    public async Task<UsageRecord?> GetAsync(string requestId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT at, model, account_id, user_name, node_id, prompt_tokens, completion_tokens FROM usage_record WHERE request_id = $id";
-        command.Parameters.AddWithValue("$id", requestId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new UsageRecord(
-            requestId,
-            DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture),
-            reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.GetString(4),
-            reader.GetInt32(5),
-            reader.GetInt32(6));
-    }
-
-    public async Task<long> CountSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM usage_record WHERE at >= $since";
-        command.Parameters.AddWithValue("$since", Format(since));
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     // Fixed-width UTC text sorts in time order, so the index on `at` serves range reads.
     private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 }
