@@ -35,7 +35,7 @@ public sealed partial class ConversationDispatcher(
         if (caller.Kind is CallerKind.Direct)
         {
             var direct = await upstream.StartConversationAsync(caller.Credential!, body, cancellationToken);
-            return direct.IsSuccess ? DispatchResult.Started(new UpstreamTurn(direct.Value!, null, null)) : DispatchResult.Failed(ToFailure(direct.Failure!, boundToOneAccount: true));
+            return direct.IsSuccess ? DispatchResult.Started(new UpstreamTurn(direct.Value!, null, null)) : DispatchResult.Failed(ToFailure(direct.Failure!, ownCredential: true));
         }
 
         var accountId = caller.AccountId ?? boundAccountId;
@@ -53,9 +53,12 @@ public sealed partial class ConversationDispatcher(
             tried.Add(slot.AccountId);
             UpstreamTurn? turn;
             GatewayFailure? failure;
+            bool tryElsewhere;
             try
             {
-                (turn, failure) = await TryAccountAsync(slot, model, body, bound: accountId is not null, cancellationToken);
+                // A 401 is the caller's to hear only when the credential is the caller's own; for a pool or
+                // mirror-token caller a dead account is the gateway's problem (503), not a bad API key.
+                (turn, failure, tryElsewhere) = await TryAccountAsync(slot, model, body, ownCredential: caller.Kind is CallerKind.Account, cancellationToken);
             }
             catch
             {
@@ -70,25 +73,26 @@ public sealed partial class ConversationDispatcher(
             }
 
             await slot.DisposeAsync();
-            if (failure!.Status is StatusCodes.Status400BadRequest or StatusCodes.Status404NotFound or StatusCodes.Status422UnprocessableEntity)
+            if (!tryElsewhere)
             {
-                return DispatchResult.Failed(failure);
+                return DispatchResult.Failed(failure!);
             }
 
-            LogFailover(logger, slot.AccountId, failure.Code, attempt + 1);
+            LogFailover(logger, slot.AccountId, failure!.Code, attempt + 1);
             last = failure;
         }
 
         return DispatchResult.Failed(last!);
     }
 
-    private async Task<(UpstreamTurn? Turn, GatewayFailure? Failure)> TryAccountAsync(AccountSlot slot, ModelDefinition model, JsonObject body, bool bound, CancellationToken cancellationToken)
+    /// <returns>The started turn, or the failure and whether another account might do better (not when the upstream refused the request itself).</returns>
+    private async Task<(UpstreamTurn? Turn, GatewayFailure? Failure, bool TryElsewhere)> TryAccountAsync(AccountSlot slot, ModelDefinition model, JsonObject body, bool ownCredential, CancellationToken cancellationToken)
     {
         var account = grains.GetGrain<IAccountGrain>(slot.AccountId);
         var credential = await account.GetCredentialAsync();
         if (!credential.Succeeded)
         {
-            return (null, FromAccountError(credential, bound));
+            return (null, FromAccountError(credential, ownCredential), true);
         }
 
         var result = await upstream.StartConversationAsync(ToUpstream(credential.Credential!), body, cancellationToken);
@@ -98,7 +102,7 @@ public sealed partial class ConversationDispatcher(
             credential = await account.GetCredentialAsync(rejectedAccessToken: credential.Credential!.AccessToken);
             if (!credential.Succeeded)
             {
-                return (null, FromAccountError(credential, bound));
+                return (null, FromAccountError(credential, ownCredential), true);
             }
 
             result = await upstream.StartConversationAsync(ToUpstream(credential.Credential!), body, cancellationToken);
@@ -110,7 +114,7 @@ public sealed partial class ConversationDispatcher(
 
         if (result.IsSuccess)
         {
-            return (new UpstreamTurn(result.Value!, slot, slot.AccountId), null);
+            return (new UpstreamTurn(result.Value!, slot, slot.AccountId), null, false);
         }
 
         var failure = result.Failure!;
@@ -119,7 +123,7 @@ public sealed partial class ConversationDispatcher(
             await account.ReportRateLimitedAsync(model.Id, failure.ClearsIn ?? poolOptions.CurrentValue.DefaultCooldown);
         }
 
-        return (null, ToFailure(failure, bound));
+        return (null, ToFailure(failure, ownCredential), failure.Kind is not (UpstreamFailureKind.BadRequest or UpstreamFailureKind.NotFound));
     }
 
     private async Task<(AccountSlot? Slot, GatewayFailure? Refusal)> PickAsync(ModelDefinition model, IReadOnlySet<string> tried, CancellationToken cancellationToken)
@@ -145,17 +149,17 @@ public sealed partial class ConversationDispatcher(
 
     private static UpstreamCredential ToUpstream(AccountCredential c) => new(c.AccountId, c.AccessToken, c.DeviceId, c.TeamAccountId, c.ProxyUrl);
 
-    private static GatewayFailure FromAccountError(CredentialResult result, bool bound) => result.Error switch
+    private static GatewayFailure FromAccountError(CredentialResult result, bool ownCredential) => result.Error switch
     {
         AccountError.UpstreamUnavailable => new(StatusCodes.Status502BadGateway, "upstream_unavailable", result.Message!),
-        _ when bound => new(StatusCodes.Status401Unauthorized, "upstream_token_invalid", result.Message!),
+        _ when ownCredential => new(StatusCodes.Status401Unauthorized, "upstream_token_invalid", result.Message!),
         _ => new(StatusCodes.Status503ServiceUnavailable, "account_unusable", result.Message!),
     };
 
-    private static GatewayFailure ToFailure(UpstreamFailure failure, bool boundToOneAccount) => failure.Kind switch
+    private static GatewayFailure ToFailure(UpstreamFailure failure, bool ownCredential) => failure.Kind switch
     {
         UpstreamFailureKind.RateLimited => new(StatusCodes.Status429TooManyRequests, failure.Code ?? "model_cap_exceeded", failure.Message, failure.ClearsIn),
-        UpstreamFailureKind.Unauthorized when boundToOneAccount => new(StatusCodes.Status401Unauthorized, "upstream_token_invalid", failure.Message),
+        UpstreamFailureKind.Unauthorized when ownCredential => new(StatusCodes.Status401Unauthorized, "upstream_token_invalid", failure.Message),
         UpstreamFailureKind.Unauthorized => new(StatusCodes.Status503ServiceUnavailable, "account_unusable", failure.Message),
         UpstreamFailureKind.BadRequest => new(failure.StatusCode ?? StatusCodes.Status400BadRequest, failure.Code ?? "upstream_bad_request", failure.Message),
         UpstreamFailureKind.NotFound => new(StatusCodes.Status404NotFound, failure.Code ?? "not_found", failure.Message),

@@ -65,6 +65,32 @@ public sealed class TokenRefreshTests
     }
 
     [Fact]
+    public async Task A_mirror_token_user_whose_account_died_gets_503_account_unusable_not_an_api_key_401()
+    {
+        await using var app = await GatewayApp.StartAsync();
+        var dying = app.Simulator.AddAccount("user-account-dies@example.com");
+        var originalRefreshToken = dying.RefreshToken;
+        using (var admin = app.CreateClient(GatewayApp.AdminPassword))
+        {
+            (await admin.PostAsJsonAsync("/api/get-user-info", new { chatgpt_token = originalRefreshToken })).EnsureSuccessStatusCode();
+        }
+
+        using var client = app.CreateClient(await app.MirrorTokenAsync("orphaned-user", "user-account-dies@example.com"));
+
+        // Replaying the consumed refresh token makes the upstream revoke the family the gateway holds.
+        using (var raw = new HttpClient { BaseAddress = app.Simulator.BaseUrl })
+        {
+            await raw.PostAsJsonAsync("/oauth/token", new { client_id = "pdlLIX2Y72MIl2rhLhTE9VV9bN905kBh", grant_type = "refresh_token", redirect_uri = "x", refresh_token = originalRefreshToken });
+        }
+
+        app.Simulator.RevokeAccessTokens("user-account-dies@example.com");
+        using var response = await client.ChatAsync("my account is gone");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("account_unusable", (await response.JsonAsync())["error"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Many_requests_that_meet_a_revoked_access_token_renew_it_once()
     {
         await using var app = await GatewayApp.StartAsync();
