@@ -49,9 +49,9 @@ public sealed class DatabaseOutageTests
             }
         })).ToList();
 
-        await Task.Delay(1000);
+        await ClusterServingTests.WaitUntilAsync(() => Volatile.Read(ref completed) >= 20, "the cluster serves before the outage");
         await server.StopAsync();
-        await Task.Delay(1500);
+        await ClusterServingTests.WaitUntilAsync(() => Volatile.Read(ref refused) >= 6, "requests meet the outage");
         await server.StartAgainAsync();
 
         // Every node serves again on its own: the connection pools and the listening connections reconnect.
