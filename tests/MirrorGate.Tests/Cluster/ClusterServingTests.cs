@@ -19,7 +19,7 @@ public sealed class ClusterServingTests
     {
         await using var cluster = await ClusterApp.StartAsync();
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-limit@example.com");
-        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
         var token = await cluster.Nodes[0].MirrorTokenAsync("cluster-limited", "cluster-limit@example.com", new[] { new { model_name = "auto", every_minute = 60, limit_count = 50 } });
         var clients = cluster.Clients(token);
 
@@ -42,7 +42,7 @@ public sealed class ClusterServingTests
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var cluster = await ClusterApp.StartAsync(simulatorOptions: new SimulatorOptions { TimeProvider = time }, time: time);
         await cluster.Nodes[1].AddPooledAccountAsync("cluster-expiring@example.com");
-        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
         cluster.Simulator.ResetCallCounts();
         time.Advance(TimeSpan.FromDays(11));
         var clients = cluster.Clients(GatewayApp.ServiceKey);
@@ -70,13 +70,13 @@ public sealed class ClusterServingTests
         await using var cluster = await ClusterApp.StartAsync();
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-stays@example.com");
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-goes@example.com");
-        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every node pools both accounts");
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every node pools both accounts");
 
         using var admin = cluster.Nodes[0].CreateClient(GatewayApp.AdminPassword);
         var disabled = Stopwatch.StartNew();
         (await admin.PostAsJsonAsync("/api/set-chatgpt-status", new { chatgpt = "cluster-goes@example.com", disabled = true })).EnsureSuccessStatusCode();
         var goes = AccountIds.ForEmail("cluster-goes@example.com");
-        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.TryGet(goes, out var s) && s.Status == AccountStatus.Disabled), "every node sees the account disabled", TimeSpan.FromSeconds(1));
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.TryGet(goes, out var s) && s.Status == AccountStatus.Disabled), "every node sees the account disabled", TimeSpan.FromSeconds(1));
         Assert.True(disabled.Elapsed < TimeSpan.FromSeconds(1), $"took {disabled.Elapsed}");
 
         cluster.Simulator.ResetCallCounts();
@@ -93,7 +93,7 @@ public sealed class ClusterServingTests
     {
         await using var cluster = await ClusterApp.StartAsync();
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-missed@example.com");
-        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
         var missed = AccountIds.ForEmail("cluster-missed@example.com");
 
         // Cut every node's LISTEN connection, and change the account while they reconnect.
@@ -106,8 +106,8 @@ public sealed class ClusterServingTests
         using var admin = cluster.Nodes[0].CreateClient(GatewayApp.AdminPassword);
         (await admin.PostAsJsonAsync("/api/set-chatgpt-status", new { chatgpt = "cluster-missed@example.com", disabled = true })).EnsureSuccessStatusCode();
 
-        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.TryGet(missed, out var s) && s.Status == AccountStatus.Disabled), "every node sees the account disabled", TimeSpan.FromSeconds(5));
-        await WaitUntilAsync(async () =>
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.TryGet(missed, out var s) && s.Status == AccountStatus.Disabled), "every node sees the account disabled", TimeSpan.FromSeconds(5));
+        await Eventually.WaitUntilAsync(async () =>
         {
             await using var listeners = cluster.Database.Database.Command("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1");
             listeners.Parameters.AddWithValue(Silo.Cluster.PostgresDatabase.ListenerApplicationName(cluster.Database.Schema));
@@ -120,7 +120,7 @@ public sealed class ClusterServingTests
     {
         await using var cluster = await ClusterApp.StartAsync();
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-user@example.com");
-        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 1), "every node pools the account");
         var token = await cluster.Nodes[0].MirrorTokenAsync("cluster-user", "cluster-user@example.com", new[] { new { model_name = "auto", every_minute = 60, limit_count = 100 } });
         var clients = cluster.Clients(token);
         foreach (var client in clients)
@@ -130,11 +130,11 @@ public sealed class ClusterServingTests
 
         // Lower the limit to what is already used: every node must refuse the next request.
         await cluster.Nodes[0].MirrorTokenAsync("cluster-user", "cluster-user@example.com", new[] { new { model_name = "auto", every_minute = 60, limit_count = 3 } });
-        await WaitUntilAsync(async () => await AllRefusedAsync(clients, HttpStatusCode.TooManyRequests), "every node applies the new limit", TimeSpan.FromSeconds(1));
+        await Eventually.WaitUntilAsync(async () => await AllRefusedAsync(clients, HttpStatusCode.TooManyRequests), "every node applies the new limit", TimeSpan.FromSeconds(1));
 
         using var admin = cluster.Nodes[0].CreateClient(GatewayApp.AdminPassword);
         (await admin.PostAsJsonAsync("/api/logout", new { user_name = "cluster-user" })).EnsureSuccessStatusCode();
-        await WaitUntilAsync(async () => await AllRefusedAsync(clients, HttpStatusCode.Unauthorized), "every node refuses the logged-out user's token", TimeSpan.FromSeconds(1));
+        await Eventually.WaitUntilAsync(async () => await AllRefusedAsync(clients, HttpStatusCode.Unauthorized), "every node refuses the logged-out user's token", TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class ClusterServingTests
         await using var cluster = await ClusterApp.StartAsync();
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-first@example.com");
         await cluster.Nodes[0].AddPooledAccountAsync("cluster-second@example.com");
-        await WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every node pools both accounts");
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every node pools both accounts");
         var clients = cluster.Clients(GatewayApp.ServiceKey);
 
         // Each turn goes to the next node the instant the previous answer ended (stream and whole):
@@ -190,19 +190,5 @@ public sealed class ClusterServingTests
         }
 
         return true;
-    }
-
-    internal static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? within = null) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), what, within);
-
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        var limit = within ?? TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < limit, $"Timed out after {limit.TotalSeconds} s waiting until {what}.");
-            await Task.Delay(20);
-        }
     }
 }

@@ -17,7 +17,7 @@ public sealed class DatabaseOutageTests
         await using var cluster = await ClusterApp.StartAsync(database: database);
         await cluster.Nodes[0].AddPooledAccountAsync("outage-a@example.com");
         await cluster.Nodes[1].AddPooledAccountAsync("outage-b@example.com");
-        await ClusterServingTests.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every node pools both accounts");
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every node pools both accounts");
         var token = await cluster.Nodes[2].MirrorTokenAsync("outage-user", "outage-a@example.com", new[] { new { model_name = "auto", every_minute = 600, limit_count = 100000 } });
         var clients = cluster.Clients(token);
 
@@ -49,16 +49,16 @@ public sealed class DatabaseOutageTests
             }
         })).ToList();
 
-        await ClusterServingTests.WaitUntilAsync(() => Volatile.Read(ref completed) >= 20, "the cluster serves before the outage");
+        await Eventually.WaitUntilAsync(() => Volatile.Read(ref completed) >= 20, "the cluster serves before the outage");
         await server.StopAsync();
-        await ClusterServingTests.WaitUntilAsync(() => Volatile.Read(ref refused) >= 6, "requests meet the outage");
+        await Eventually.WaitUntilAsync(() => Volatile.Read(ref refused) >= 6, "requests meet the outage");
         await server.StartAgainAsync();
 
         // Every node serves again on its own: the connection pools and the listening connections reconnect.
         var resumed = DateTime.UtcNow;
         foreach (var client in clients)
         {
-            await ClusterServingTests.WaitUntilAsync(async () =>
+            await Eventually.WaitUntilAsync(async () =>
             {
                 using var probe = await client.ChatAsync("are you back?");
                 if (probe.StatusCode == HttpStatusCode.OK)

@@ -37,16 +37,16 @@ public sealed class NodeFailureTests
             ["Gateway:AdminPassword"] = GatewayApp.AdminPassword,
         });
         var doomedOwner = $"{Environment.MachineName}:{doomed.ProcessId}:";
-        await ClusterServingTests.WaitUntilAsync(async () => (await HousekeepingLeaseAsync(database))?.Owner.StartsWith(doomedOwner, StringComparison.Ordinal) == true,
+        await Eventually.WaitUntilAsync(async () => (await HousekeepingLeaseAsync(database))?.Owner.StartsWith(doomedOwner, StringComparison.Ordinal) == true,
             "the child node holds the housekeeping lease\n" + doomed.Output);
         var leaseBefore = (await HousekeepingLeaseAsync(database))!.Value;
 
         await using var cluster = await ClusterApp.StartAsync(nodes: 2, settings: timing, database: database, simulator: simulator);
         await cluster.Nodes[0].AddPooledAccountAsync("kill-a@example.com");
         await cluster.Nodes[1].AddPooledAccountAsync("kill-b@example.com");
-        await ClusterServingTests.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every in-process node pools both accounts");
+        await Eventually.WaitUntilAsync(() => cluster.Nodes.All(n => n.Pool.Accounts.Count == 2), "every in-process node pools both accounts");
         var clients = new[] { doomed.CreateClient(GatewayApp.ServiceKey) }.Concat(cluster.Clients(GatewayApp.ServiceKey)).ToArray();
-        await ClusterServingTests.WaitUntilAsync(async () => (await clients[0].ChatAsync("is the child node serving?")).StatusCode == HttpStatusCode.OK, "the child node serves\n" + doomed.Output);
+        await Eventually.WaitUntilAsync(async () => (await clients[0].ChatAsync("is the child node serving?")).StatusCode == HttpStatusCode.OK, "the child node serves\n" + doomed.Output);
 
         var completed = 0;
         var completedOnSurvivorsAfterKill = 0;
@@ -92,7 +92,7 @@ public sealed class NodeFailureTests
         Volatile.Write(ref killed, true);
         var sinceKill = Stopwatch.StartNew();
 
-        await ClusterServingTests.WaitUntilAsync(async () => (await HousekeepingLeaseAsync(database))?.Owner.StartsWith(doomedOwner, StringComparison.Ordinal) == false,
+        await Eventually.WaitUntilAsync(async () => (await HousekeepingLeaseAsync(database))?.Owner.StartsWith(doomedOwner, StringComparison.Ordinal) == false,
             "a surviving node takes the housekeeping lease over", LeaseTerm + TimeSpan.FromSeconds(5));
         var takeover = sinceKill.Elapsed;
         await Task.Delay(1000);
@@ -113,7 +113,7 @@ public sealed class NodeFailureTests
         Assert.InRange(stored, completed, completed + failedOnDoomed);
 
         var membership = cluster.Nodes[0].Services.GetRequiredService<MembershipTable>();
-        await ClusterServingTests.WaitUntilAsync(async () => (await membership.ReadAllAsync(CancellationToken.None)).Single(n => n.NodeId.StartsWith(doomedOwner, StringComparison.Ordinal)).Status == NodeStatus.Dead,
+        await Eventually.WaitUntilAsync(async () => (await membership.ReadAllAsync(CancellationToken.None)).Single(n => n.NodeId.StartsWith(doomedOwner, StringComparison.Ordinal)).Status == NodeStatus.Dead,
             "the killed node is shown dead");
         Assert.Equal(2, (await membership.ReadAllAsync(CancellationToken.None)).Count(n => n.IsAlive));
     }
@@ -134,7 +134,7 @@ public sealed class NodeFailureTests
 
         await using var cluster = await ClusterApp.StartAsync(nodes: 1, settings: new Dictionary<string, string?> { ["Cluster:LeaseDuration"] = "00:00:01.500" }, database: database);
 
-        await ClusterServingTests.WaitUntilAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM mg_counter WHERE key = 'gone'") == 0, "the expired counter is swept");
+        await Eventually.WaitUntilAsync(async () => await ScalarAsync(database, "SELECT count(*) FROM mg_counter WHERE key = 'gone'") == 0, "the expired counter is swept");
         Assert.Equal(0, await ScalarAsync(database, "SELECT count(*) FROM mg_node WHERE node_id = 'old-run'"));
         Assert.Equal(1, await ScalarAsync(database, "SELECT count(*) FROM mg_node WHERE node_id = 'recent-run'"));
         Assert.Equal(1, await ScalarAsync(database, "SELECT count(*) FROM mg_counter WHERE key = 'kept'"));
