@@ -98,8 +98,16 @@ public sealed class GatewayApp : IAsyncDisposable
         }
         catch
         {
-            // A gateway that refuses to start (a test of exactly that, often) leaves nothing running behind.
-            await app.DisposeAsync();
+            // A gateway that refuses to start (a test of exactly that, often) leaves nothing running behind;
+            // the start failure is what the caller must see, not one from tearing down a half-built host.
+            try
+            {
+                await app.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or AggregateException)
+            {
+            }
+
             throw;
         }
     }
@@ -152,12 +160,18 @@ public sealed class GatewayApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _factory.DisposeAsync();
-        if (_ownsSimulator)
+        try
         {
-            await Simulator.DisposeAsync();
+            await _factory.DisposeAsync();
         }
+        finally
+        {
+            if (_ownsSimulator)
+            {
+                await Simulator.DisposeAsync();
+            }
 
-        _data.Dispose();
+            _data.Dispose();
+        }
     }
 }
