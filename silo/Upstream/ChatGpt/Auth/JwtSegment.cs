@@ -18,16 +18,18 @@ internal static class JwtSegment
             return false;
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(segment.Length));
+        // A fresh array, not a pooled one: JsonDocument.Parse(ReadOnlyMemory) reads the bytes for the
+        // document's whole life without copying them, so they must not go back to a pool while it lives.
+        var decoded = new byte[Base64Url.GetMaxDecodedLength(segment.Length)];
         try
         {
             // The OperationStatus form reports bad input instead of throwing, unlike TryDecodeFromChars.
-            if (Base64Url.DecodeFromChars(segment, rented, out _, out var written) != OperationStatus.Done)
+            if (Base64Url.DecodeFromChars(segment, decoded, out _, out var written) != OperationStatus.Done)
             {
                 return false;
             }
 
-            document = JsonDocument.Parse(rented.AsMemory(0, written));
+            document = JsonDocument.Parse(decoded.AsMemory(0, written));
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
@@ -40,10 +42,6 @@ internal static class JwtSegment
         catch (JsonException)
         {
             return false;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
