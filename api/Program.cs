@@ -3,6 +3,7 @@ using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.OpenAi;
+using MirrorGate.Silo.Hosting;
 
 // appsettings.json is read from the app's own folder, so the working directory only decides where ./data is.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -17,6 +18,7 @@ app.MapRootEndpoints();
 app.MapOpenAiApi();
 app.MapBackendApi();
 app.MapGatewayAdminApi();
+app.MapClusterDashboard();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>

@@ -8,7 +8,7 @@ namespace MirrorGate.Api.Admin;
 /// Guards the admin set with <c>Authorization: Bearer ${ADMIN_PASSWORD}</c>, compared in constant time.
 /// Without a configured password the admin set is off rather than open.
 /// </summary>
-internal sealed class AdminAuthFilter(IOptionsMonitor<GatewayOptions> options) : IEndpointFilter
+internal sealed class AdminAuthFilter(IOptionsMonitor<GatewayApiOptions> options) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

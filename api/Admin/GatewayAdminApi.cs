@@ -1,14 +1,15 @@
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Pool;
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.GrainInterfaces.Tokens;
+using MirrorGate.GrainInterfaces.Usage;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Accounts;
-using MirrorGate.Silo.Cluster.Membership;
+using MirrorGate.Grains.Tokens;
 using MirrorGate.Silo.Hosting;
-using MirrorGate.Silo.Secrets;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.Admin;
@@ -27,7 +28,7 @@ public static class GatewayAdminApi
         // MIRROR_API_PREFIX moves the mirror API only; the admin set stays at /api and is served under
         // the prefix as well, because some chatgpt-gateway clients put the prefix in front of every path.
         MapAdminSet(routes, "/api");
-        if (routes.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.MirrorApiPrefix is { Length: > 0 } prefix)
+        if (routes.ServiceProvider.GetRequiredService<IOptions<GatewayApiOptions>>().Value.MirrorApiPrefix is { Length: > 0 } prefix)
         {
             MapAdminSet(routes, $"/{prefix}/api");
         }
@@ -37,7 +38,8 @@ public static class GatewayAdminApi
 
     private static void MapAdminSet(IEndpointRouteBuilder routes, string basePath)
     {
-        var admin = routes.MapGroup(basePath).AddEndpointFilter<AdminAuthFilter>();
+        var family = routes.MapGroup(basePath).InFamily(ApiFamily.Admin);
+        var admin = family.MapGroup(string.Empty).AddEndpointFilter<AdminAuthFilter>();
         admin.MapPost("/login", LoginAsync);
         admin.MapPost("/logout", LogoutAsync);
         admin.MapPost("/get-mirror-token", GetMirrorTokenAsync);
@@ -53,7 +55,11 @@ public static class GatewayAdminApi
         admin.MapGet("/cluster", GetClusterAsync);
 
         // The no-login link is opened by end users, so it is outside the admin password.
-        routes.MapGet(basePath + "/not-login", NotLoginAsync);
+        family.MapGet("/not-login", NotLoginAsync);
+
+        // Any other path or method under the set: a 404 in its shape rather than an empty body.
+        family.Map("/{**path}", (HttpContext context) =>
+            AdminResults.Error(StatusCodes.Status404NotFound, $"Unknown admin route ({context.Request.Method} {context.Request.Path})."));
     }
 
     private static async Task<IResult> LoginAsync(HttpContext context, JsonBodyReader reader, AccountOnboarding onboarding, IGrainFactory grains)
@@ -78,14 +84,14 @@ public static class GatewayAdminApi
             return AdminResults.BadRequest("'access_token' must be a ChatGPT access token (a JWT starting with eyJ).");
         }
 
-        var account = await onboarding.OnboardAsync(new AccountRegistration(accessToken, null, null, ProxyUrl: proxyUrl), context.RequestAborted);
+        var account = await onboarding.OnboardAsync(new AccountRegistration(new Secret(accessToken!), null, null, ProxyUrl: proxyUrl));
         if (!account.Succeeded)
         {
             return AccountError(account);
         }
 
         var user = grains.GetGrain<IUserGrain>(userName);
-        await user.ConfigureAsync(new UserSettings(limits, isolated ?? true));
+        await user.ConfigureAsync(new UserSettings([.. limits], isolated ?? true));
         var token = await user.GetOrCreateTokenAsync(account.Snapshot!.AccountId, UserTokenKind.Login);
         return Results.Json(new Dictionary<string, string> { ["user-gateway-token"] = token });
     }
@@ -138,28 +144,27 @@ public static class GatewayAdminApi
         return Results.Json(new { message = "ok", chatgpt = email, status = snapshot!.Status.ToString() });
     }
 
-    private static async Task<IResult> GetClusterAsync(HttpContext context, SiloIdentity self, TimeProvider time, IServiceProvider services)
+    /// <summary>The silos as Orleans' membership table shows them (Redis in a cluster; the one local silo when embedded).</summary>
+    private static async Task<IResult> GetClusterAsync(IGrainFactory grains, NodeDescription node, PoolFeed feed, TimeProvider runtimeClock, IServiceProvider services)
     {
-        if (services.GetService<MembershipTable>() is not { } membership)
-        {
-            return Results.Json(new { mode = "embedded", nodes = new[] { new { node_id = self.NodeId, status = "active", self = true } } });
-        }
-
-        var nodes = await membership.ReadAllAsync(context.RequestAborted);
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
+        var local = services.GetService<ILocalSiloDetails>()?.SiloAddress;
         return Results.Json(new
         {
-            mode = "cluster",
-            alive = nodes.Count(n => n.IsAlive),
-            nodes = nodes.Select(n => new
+            mode = node.Mode,
+            front_end = feed.NodeId,
+            alive = hosts.Count(h => h.Status == SiloStatus.Active),
+            nodes = hosts.OrderBy(h => h.StartTime).Select(h => new
             {
-                node_id = n.NodeId,
-                address = n.Address,
-                status = n.Status.ToString().ToLowerInvariant(),
-                started_at = n.StartedAt,
-                heartbeat_at = n.HeartbeatAt,
-                heartbeat_age_seconds = Math.Round((time.GetUtcNow() - n.HeartbeatAt).TotalSeconds, 1),
-                load = n.Load,
-                self = n.NodeId == self.NodeId,
+                node_id = h.SiloName,
+                address = h.SiloAddress.ToParsableString(),
+                host_name = h.HostName,
+                status = h.Status.ToString().ToLowerInvariant(),
+                gateway_port = h.ProxyPort,
+                started_at = new DateTimeOffset(h.StartTime, TimeSpan.Zero),
+                heartbeat_at = new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero),
+                heartbeat_age_seconds = Math.Round((runtimeClock.GetUtcNow() - new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero)).TotalSeconds, 1),
+                self = local is not null && h.SiloAddress.Equals(local),
             }),
         });
     }
@@ -190,7 +195,7 @@ public static class GatewayAdminApi
         }
 
         var user = grains.GetGrain<IUserGrain>(userName);
-        await user.ConfigureAsync(new UserSettings(limits, isolated ?? true));
+        await user.ConfigureAsync(new UserSettings([.. limits], isolated ?? true));
         var result = new List<object>(emails.Count);
         foreach (var email in emails)
         {
@@ -216,9 +221,9 @@ public static class GatewayAdminApi
 
         var registration = BearerShape.Classify(token!) switch
         {
-            BearerKind.AccessToken => new AccountRegistration(token, null, null),
-            BearerKind.RefreshToken => new AccountRegistration(null, token, null),
-            BearerKind.SessionToken => new AccountRegistration(null, null, token),
+            BearerKind.AccessToken => new AccountRegistration(new Secret(token!), null, null),
+            BearerKind.RefreshToken => new AccountRegistration(null, new Secret(token!), null),
+            BearerKind.SessionToken => new AccountRegistration(null, null, new Secret(token!)),
             _ => null,
         };
         if (registration is null)
@@ -226,14 +231,14 @@ public static class GatewayAdminApi
             return AdminResults.BadRequest("'chatgpt_token' must be an access token, a session token or a refresh token.");
         }
 
-        var account = await onboarding.OnboardAsync(registration, context.RequestAborted);
+        var account = await onboarding.OnboardAsync(registration);
         if (!account.Succeeded)
         {
             return AccountError(account);
         }
 
         var snapshot = account.Snapshot!;
-        var tokens = account.Tokens!;
+        var tokens = account.Tokens;
         return Results.Json(new
         {
             user_info = new
@@ -245,9 +250,9 @@ public static class GatewayAdminApi
                 status = snapshot.Status.ToString().ToLowerInvariant(),
                 expires = snapshot.AccessTokenExpiresAt,
             },
-            access_token = tokens.AccessToken,
-            session_token = tokens.SessionToken,
-            refresh_token = tokens.RefreshToken,
+            access_token = tokens?.AccessToken.Value,
+            session_token = tokens?.SessionToken?.Value,
+            refresh_token = tokens?.RefreshToken?.Value,
         });
     }
 
@@ -265,10 +270,11 @@ public static class GatewayAdminApi
         }
 
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var usage = grains.GetGrain<IUsageGrain>(IUsageGrain.Key);
         foreach (var name in userNames)
         {
             // Users are stored under the trimmed user_name (see TryUserName); the answer keeps the name as sent.
-            counts[name] = await grains.GetGrain<IUserGrain>(name.Trim()).GetUseCountTodayAsync();
+            counts[name] = await usage.CountUserTodayAsync(name.Trim());
         }
 
         return Results.Json(counts);
@@ -288,9 +294,10 @@ public static class GatewayAdminApi
         }
 
         var result = new Dictionary<string, Dictionary<string, Dictionary<string, long>>>(StringComparer.Ordinal);
+        var usage = grains.GetGrain<IUsageGrain>(IUsageGrain.Key);
         foreach (var email in emails)
         {
-            var hourly = await grains.GetGrain<IAccountGrain>(AccountIds.ForEmail(email)).GetHourlyUseAsync(ReportedHours);
+            var hourly = await usage.CountAccountHourlyAsync(AccountIds.ForEmail(email), ReportedHours);
             result[email] = hourly.ToDictionary(
                 model => model.Key,
                 model => model.Value.Select((count, hour) => (count, hour)).ToDictionary(b => $"last_{b.hour + 1}h", b => b.count));
@@ -299,10 +306,10 @@ public static class GatewayAdminApi
         return Results.Json(result);
     }
 
-    private static async Task<IResult> NotLoginAsync(HttpContext context, IGrainFactory grains, SecretProtector protector)
+    private static async Task<IResult> NotLoginAsync(HttpContext context, IGrainFactory grains, UserTokens tokens)
     {
         var token = context.Request.Query["user_gateway_token"].ToString();
-        var record = token.Length == 0 ? null : await grains.GetGrain<ITokenGrain>(protector.LookupHash(token)).ResolveAsync();
+        var record = !tokens.IsGenuine(token) ? null : await grains.GetGrain<ITokenGrain>(tokens.IndexKey(token)).ResolveAsync();
         if (record is null)
         {
             return AdminResults.Error(StatusCodes.Status401Unauthorized, "The user_gateway_token is unknown or was revoked.");

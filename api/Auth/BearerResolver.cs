@@ -1,10 +1,11 @@
-using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.GrainInterfaces.Runtime;
-using MirrorGate.GrainInterfaces.Tokens;
 using MirrorGate.Api.Hosting;
-using MirrorGate.Grains.Users;
-using MirrorGate.Silo.Secrets;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Secrets;
+using MirrorGate.GrainInterfaces.Tokens;
+using MirrorGate.Grains.Hosting;
+using MirrorGate.Grains.Secrets;
+using MirrorGate.Grains.Tokens;
+using MirrorGate.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.Auth;
@@ -15,8 +16,14 @@ namespace MirrorGate.Api.Auth;
 /// (<c>mg-…</c>, mirror or login); a raw access token, refresh token, session token or device UUID,
 /// each optionally followed by <c>,&lt;team-account-id&gt;</c>. A Team workspace may also come from the
 /// <c>ChatGPT-Account-ID</c> header (or <c>Team-Account-ID</c>, <c>X-ChatGPT-Account-ID</c>), which wins.
+/// A user token's tag is checked before its index is asked, so a forged <c>mg-…</c> costs no grain and no read.
 /// </summary>
-public sealed class BearerResolver(IOptionsMonitor<GatewayOptions> options, SecretProtector protector, IGrainFactory grains, TimeProvider time)
+public sealed class BearerResolver(
+    IOptionsMonitor<GatewayApiOptions> options,
+    SecretProtector protector,
+    UserTokens userTokens,
+    IGrainFactory grains,
+    [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
 {
     private static readonly string[] TeamHeaders = ["ChatGPT-Account-ID", "Team-Account-ID", "X-ChatGPT-Account-ID"];
 
@@ -52,7 +59,7 @@ public sealed class BearerResolver(IOptionsMonitor<GatewayOptions> options, Secr
         var token = comma < 0 ? value : value[..comma].Trim();
         var team = TeamHeader(request) ?? (comma < 0 ? null : value[(comma + 1)..].Trim() is { Length: > 0 } t ? t : null);
 
-        if (token.StartsWith(UserGrain.TokenPrefix, StringComparison.Ordinal))
+        if (token.StartsWith(UserTokens.Prefix, StringComparison.Ordinal))
         {
             return await ResolveUserTokenAsync(token);
         }
@@ -66,15 +73,20 @@ public sealed class BearerResolver(IOptionsMonitor<GatewayOptions> options, Secr
         {
             BearerKind.AccessToken => ResolveAccessToken(token, team),
             BearerKind.DeviceId => BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("device:" + token[..8], null, token, team))),
-            BearerKind.RefreshToken => await ResolveRenewableAsync(AccountIds.ForRefreshTokenHash(protector.LookupHash(token)), new AccountRegistration(null, token, null, team, JoinPool: false)),
-            BearerKind.SessionToken => await ResolveRenewableAsync(AccountIds.ForSessionTokenHash(protector.LookupHash(token)), new AccountRegistration(null, null, token, team, JoinPool: false)),
+            BearerKind.RefreshToken => await ResolveRenewableAsync(AccountIds.ForRefreshTokenHash(protector.LookupHash(token)), new AccountRegistration(null, new Secret(token), null, team, JoinPool: false)),
+            BearerKind.SessionToken => await ResolveRenewableAsync(AccountIds.ForSessionTokenHash(protector.LookupHash(token)), new AccountRegistration(null, null, new Secret(token), team, JoinPool: false)),
             _ => BearerResolution.Refuse("The bearer value is not a key, token or device id this gateway knows."),
         };
     }
 
     private async ValueTask<BearerResolution> ResolveUserTokenAsync(string token)
     {
-        var record = await grains.GetGrain<ITokenGrain>(protector.LookupHash(token)).ResolveAsync();
+        if (!userTokens.IsGenuine(token))
+        {
+            return BearerResolution.Refuse("The mirror token is unknown or was revoked.");
+        }
+
+        var record = await grains.GetGrain<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync();
         return record is null
             ? BearerResolution.Refuse("The mirror token is unknown or was revoked.")
             : BearerResolution.Ok(Caller.ForUser(record.UserName, record.AccountId));

@@ -1,4 +1,5 @@
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.Http;
 
 namespace MirrorGate.Api.BackendApi;
 
@@ -7,7 +8,8 @@ public static class BackendApi
 {
     public static IEndpointRouteBuilder MapBackendApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/backend-api/conversation", async (HttpContext context, BearerResolver bearer, CallerLogScope logScope, ConversationPassthrough passthrough) =>
+        var backend = routes.MapGroup("/backend-api").InFamily(ApiFamily.Backend);
+        backend.MapPost("/conversation", async (HttpContext context, BearerResolver bearer, CallerLogScope logScope, ConversationPassthrough passthrough) =>
         {
             var resolution = await bearer.ResolveAsync(context.Request);
             if (resolution.Caller is null)
@@ -18,6 +20,10 @@ public static class BackendApi
             using var scope = logScope.Begin(resolution.Caller);
             return await passthrough.HandleAsync(context, resolution.Caller) ?? Results.Empty;
         });
+
+        // Any other path or method under the pass-through: a 404 in the backend's shape.
+        backend.Map("/{**path}", (HttpContext context) =>
+            BackendErrors.Result(StatusCodes.Status404NotFound, $"Not found ({context.Request.Method} {context.Request.Path}).", "not_found"));
         return routes;
     }
 }

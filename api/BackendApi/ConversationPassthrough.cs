@@ -2,17 +2,18 @@ using MirrorGate.Api.Auth;
 using MirrorGate.Api.Chat;
 using MirrorGate.Api.Http;
 using MirrorGate.Grains.Models;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Api.BackendApi;
 
 /// <summary>
 /// <c>POST /backend-api/conversation</c> (Aurora): the caller sends the ChatGPT web payload as is;
 /// the gateway picks the account, does the sentinel and proof of work, and relays the upstream's
-/// SSE bytes unchanged. Limits, failover and settlement are the same as for chat completions. The
-/// model may be any upstream slug; one the catalog does not name is treated as a free-plan model.
+/// SSE bytes unchanged. Limits, failover and settlement are the same as for chat completions. A model the catalog
+/// names is sent upstream as the catalog's slug and counted under its limits; any other slug passes through as a
+/// free-plan model for callers without limits, and is refused for a user with limits, which it would slip past.
 /// </summary>
-public sealed partial class ConversationPassthrough(JsonBodyReader reader, ModelCatalog models, ChatTurns turns, TimeProvider time, ILogger<ConversationPassthrough> logger)
+public sealed partial class ConversationPassthrough(JsonBodyReader reader, ModelCatalog models, ChatTurns turns, ILogger<ConversationPassthrough> logger)
 {
     public async Task<IResult?> HandleAsync(HttpContext context, Caller caller)
     {
@@ -31,8 +32,8 @@ public sealed partial class ConversationPassthrough(JsonBodyReader reader, Model
         }
 
         slug ??= "auto";
-        body["model"] = slug;
         var model = models.TryGet(slug, out var known) ? known : new ModelDefinition(slug, slug);
+        body["model"] = model.Slug;
         var start = await turns.StartAsync(caller, model, conversationId is { Length: > 0 } ? conversationId : null, temporary ?? false, continued =>
         {
             if (continued?.LastAssistantMessageId is { } parent && !body.ContainsKey("parent_message_id"))
@@ -59,7 +60,7 @@ public sealed partial class ConversationPassthrough(JsonBodyReader reader, Model
         catch (UpstreamStreamBrokenException ex)
         {
             LogStreamBroken(logger, turn.AccountId ?? "direct", ex.Message);
-            await StreamAbort.AfterDeliveryAsync(context, time);
+            await StreamAbort.AfterDeliveryAsync(context);
             return null;
         }
 

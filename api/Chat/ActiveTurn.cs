@@ -1,10 +1,8 @@
 using MirrorGate.Api.Auth;
 using MirrorGate.GrainInterfaces.Conversations;
-using MirrorGate.GrainInterfaces.Runtime;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Models;
-using MirrorGate.Grains.Usage;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Api.Chat;
 
@@ -20,10 +18,8 @@ namespace MirrorGate.Api.Chat;
 /// at once on any node of a cluster: the record is committed. (The write usually finishes long before
 /// the answer does, so the wait costs nothing then.)
 /// </remarks>
-public sealed partial class ActiveTurn(
-    IGrainFactory grains,
-    UsageRecorder usage,
-    ILogger logger,
+public sealed class ActiveTurn(
+    TurnSettlement settlement,
     UpstreamTurn upstream,
     Caller caller,
     ModelDefinition model,
@@ -62,7 +58,7 @@ public sealed partial class ActiveTurn(
     }
 
     /// <summary>The idempotency key of this turn's usage record.</summary>
-    private string RequestId { get; } = UsageRecorder.NewRequestId();
+    private string RequestId { get; } = TurnSettlement.NewRequestId();
 
     /// <summary>
     /// The turn was answered in full: keep the reserved use and record it. Call before the last bytes
@@ -76,7 +72,7 @@ public sealed partial class ActiveTurn(
         // kept only once its record is stored: if that fails, the stream is aborted and the use given back.
         await Task.WhenAll(
             FinishRecordingAsync(),
-            usage.RecordAsync(RequestId, model.Id, upstream.AccountId, caller.UserName, promptTokens, completionTokens));
+            settlement.RecordUsageAsync(RequestId, model.Id, upstream.AccountId, caller.UserName, promptTokens, completionTokens));
         _settled = true;
     }
 
@@ -114,7 +110,7 @@ public sealed partial class ActiveTurn(
         }
         catch (Exception ex)
         {
-            LogRecordFailed(logger, ex, ConversationId, upstream.AccountId);
+            settlement.ConversationNotRecorded(ex, ConversationId, upstream.AccountId);
         }
     }
 
@@ -127,10 +123,6 @@ public sealed partial class ActiveTurn(
             return Task.CompletedTask;
         }
 
-        return grains.GetGrain<IConversationGrain>(ConversationId)
-            .RecordTurnAsync(new ConversationTurn(accountId, caller.UserName, AssistantMessageId, isolatedSession));
+        return settlement.RecordConversationAsync(ConversationId, new ConversationTurn(accountId, caller.UserName, AssistantMessageId, isolatedSession));
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record conversation {ConversationId} for account {AccountId}; continuing it may fail")]
-    private static partial void LogRecordFailed(ILogger logger, Exception exception, string? conversationId, string? accountId);
 }

@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Auth;
 using MirrorGate.GrainInterfaces.Conversations;
-using MirrorGate.GrainInterfaces.Runtime;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Models;
-using MirrorGate.Grains.Usage;
 
 namespace MirrorGate.Api.Chat;
 
@@ -13,7 +11,7 @@ namespace MirrorGate.Api.Chat;
 /// conversation's owner and check the caller may continue it, take one use under the user's limit,
 /// build the upstream body, dispatch. The returned <see cref="ActiveTurn"/> settles the turn (step 6).
 /// </summary>
-public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispatcher, UsageRecorder usage, ILogger<ActiveTurn> turnLogger)
+public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, ConversationDispatcher dispatcher, TurnSettlement settlement)
 {
     /// <param name="temporary">A temporary chat (<c>history_and_training_disabled</c>): the upstream keeps nothing, so neither does the gateway.</param>
     /// <param name="buildBody">Builds the upstream body once the continued conversation (if any) is known.</param>
@@ -30,14 +28,17 @@ public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispa
         }
 
         var user = caller.UserName is { } name ? grains.GetGrain<IUserGrain>(name) : null;
-        var admission = user is null ? null : await user.TryReserveAsync(model.Id);
+        var admission = user is null ? null : await user.TryReserveAsync(model.Id, catalogued: models.TryGet(model.Id, out _));
         if (admission is { Granted: false })
         {
-            return TurnStart.Fail(admission.Limit is { } limit
-                ? new GatewayFailure(StatusCodes.Status429TooManyRequests, "model_limit_exceeded",
-                    $"You have triggered the usage limit of {model.Id}: at most {limit.LimitCount} messages every {limit.EveryMinute} minutes (每 {limit.EveryMinute} 分钟限 {limit.LimitCount} 条). Try again in {Math.Ceiling(admission.RetryAfter.TotalSeconds)} seconds.",
-                    admission.RetryAfter)
-                : new GatewayFailure(StatusCodes.Status401Unauthorized, "user_logged_out", admission.Refusal!));
+            return TurnStart.Fail(admission.Refusal switch
+            {
+                LimitRefusal.LimitReached => new GatewayFailure(StatusCodes.Status429TooManyRequests, "model_limit_exceeded",
+                    $"You have triggered the usage limit of {model.Id}: at most {admission.Limit!.LimitCount} messages every {admission.Limit.EveryMinute} minutes (每 {admission.Limit.EveryMinute} 分钟限 {admission.Limit.LimitCount} 条). Try again in {Math.Ceiling(admission.RetryAfter.TotalSeconds)} seconds.",
+                    admission.RetryAfter),
+                LimitRefusal.ModelNotOffered => new GatewayFailure(StatusCodes.Status400BadRequest, "model_not_found", admission.Message!),
+                _ => new GatewayFailure(StatusCodes.Status401Unauthorized, "user_logged_out", admission.Message!),
+            });
         }
 
         DispatchResult dispatch;
@@ -58,7 +59,7 @@ public sealed class ChatTurns(IGrainFactory grains, ConversationDispatcher dispa
             return TurnStart.Fail(dispatch.Failure!);
         }
 
-        return TurnStart.Ok(new ActiveTurn(grains, usage, turnLogger, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
+        return TurnStart.Ok(new ActiveTurn(settlement, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
     }
 
     private static async Task ReleaseAsync(IUserGrain? user, LimitDecision? admission)

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.Pool;
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.GrainInterfaces.Runtime;
+using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Models;
-using MirrorGate.Grains.Pool;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.Chat;
@@ -27,7 +27,7 @@ public sealed partial class ConversationDispatcher(
     AccountPool pool,
     IChatGptClient upstream,
     IOptionsMonitor<PoolOptions> poolOptions,
-    TimeProvider time,
+    [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
     ILogger<ConversationDispatcher> logger)
 {
     public async Task<DispatchResult> StartAsync(Caller caller, ModelDefinition model, JsonObject body, string? boundAccountId, CancellationToken cancellationToken)
@@ -44,7 +44,7 @@ public sealed partial class ConversationDispatcher(
         GatewayFailure? last = null;
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            var (slot, refusal) = accountId is null ? await PickAsync(model, tried, cancellationToken) : await TakeBoundAsync(accountId, model, cancellationToken);
+            var (slot, refusal) = accountId is null ? Pick(model, tried) : await TakeBoundAsync(accountId, model);
             if (slot is null)
             {
                 return DispatchResult.Failed(last ?? refusal!);
@@ -62,8 +62,8 @@ public sealed partial class ConversationDispatcher(
             }
             catch
             {
-                // The client went away or the database did: the slot must not stay counted as in flight.
-                await slot.DisposeAsync();
+                // The client went away or the cluster did: the slot must not stay counted as in flight.
+                slot.Dispose();
                 throw;
             }
 
@@ -72,7 +72,7 @@ public sealed partial class ConversationDispatcher(
                 return DispatchResult.Started(turn);
             }
 
-            await slot.DisposeAsync();
+            slot.Dispose();
             if (!tryElsewhere)
             {
                 return DispatchResult.Failed(failure!);
@@ -99,7 +99,7 @@ public sealed partial class ConversationDispatcher(
         if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
         {
             // The token may have been revoked early: renew once (deduplicated in the grain) and retry.
-            credential = await account.GetCredentialAsync(rejectedAccessToken: credential.Credential!.AccessToken);
+            credential = await account.GetCredentialAsync(rejectedAccessToken: credential.Credential!.AccessToken.Value);
             if (!credential.Succeeded)
             {
                 return (null, FromAccountError(credential, ownCredential), true);
@@ -126,16 +126,16 @@ public sealed partial class ConversationDispatcher(
         return (null, ToFailure(failure, ownCredential), failure.Kind is not (UpstreamFailureKind.BadRequest or UpstreamFailureKind.NotFound));
     }
 
-    private async Task<(AccountSlot? Slot, GatewayFailure? Refusal)> PickAsync(ModelDefinition model, IReadOnlySet<string> tried, CancellationToken cancellationToken)
+    private (AccountSlot? Slot, GatewayFailure? Refusal) Pick(ModelDefinition model, IReadOnlySet<string> tried)
     {
-        var pick = await pool.PickAsync(model, tried, cancellationToken);
+        var pick = pool.Pick(model, tried);
         return pick.Slot is not null ? (pick.Slot, null)
             : pick.Shortage is PoolShortage.AllCoolingDown ? (null, GatewayFailure.CoolingDown(model.Id, pick.RetryAt!.Value - time.GetUtcNow()))
             : (null, GatewayFailure.NoAccount(model.Id));
     }
 
     /// <summary>A bound account cooling down for the model is refused here, without asking the upstream again.</summary>
-    private async Task<(AccountSlot? Slot, GatewayFailure? Refusal)> TakeBoundAsync(string accountId, ModelDefinition model, CancellationToken cancellationToken)
+    private async Task<(AccountSlot? Slot, GatewayFailure? Refusal)> TakeBoundAsync(string accountId, ModelDefinition model)
     {
         var snapshot = pool.TryGet(accountId, out var pooled) ? pooled : await grains.GetGrain<IAccountGrain>(accountId).GetSnapshotAsync();
         var now = time.GetUtcNow();
@@ -144,10 +144,10 @@ public sealed partial class ConversationDispatcher(
             return (null, GatewayFailure.CoolingDown(model.Id, until - now));
         }
 
-        return (await pool.TakeSlotAsync(accountId, cancellationToken), null);
+        return (pool.TakeSlot(accountId), null);
     }
 
-    private static UpstreamCredential ToUpstream(AccountCredential c) => new(c.AccountId, c.AccessToken, c.DeviceId, c.TeamAccountId, c.ProxyUrl);
+    private static UpstreamCredential ToUpstream(AccountCredential c) => new(c.AccountId, c.AccessToken.Value, c.DeviceId, c.TeamAccountId, c.ProxyUrl);
 
     private static GatewayFailure FromAccountError(CredentialResult result, bool ownCredential) => result.Error switch
     {

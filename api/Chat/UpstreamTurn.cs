@@ -1,5 +1,5 @@
-using MirrorGate.Grains.Pool;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Api.Pool;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Api.Chat;
 
@@ -14,9 +14,6 @@ public sealed class UpstreamTurn(ConversationStream stream, AccountSlot? slot, s
     public async ValueTask DisposeAsync()
     {
         await Stream.DisposeAsync();
-        if (slot is not null)
-        {
-            await slot.DisposeAsync();
-        }
+        slot?.Dispose();
     }
 }

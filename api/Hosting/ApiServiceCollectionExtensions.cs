@@ -3,9 +3,8 @@ using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Chat;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.OpenAi;
-using MirrorGate.Grains.Hosting;
+using MirrorGate.Api.Pool;
 using MirrorGate.Silo.Hosting;
-using MirrorGate.Silo.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.Hosting;
@@ -13,25 +12,33 @@ namespace MirrorGate.Api.Hosting;
 public static class ApiServiceCollectionExtensions
 {
     /// <summary>
-    /// The whole node: the silo (grain runtime and providers), the grains, the ChatGPT upstream
-    /// client, and the front end's services.
+    /// The whole node: a silo (or, with <c>Cluster:Role=FrontEnd</c>, a client of a cluster's silos), the grains'
+    /// shared services, the ChatGPT upstream client, this node's pool view, and the front end's services.
     /// </summary>
     public static IHostApplicationBuilder AddMirrorGate(this IHostApplicationBuilder builder)
     {
+        builder.AddMirrorGateNode();
         var services = builder.Services;
-        services.AddSilo(builder.Configuration);
-        services.AddMirrorGateGrains(builder.Configuration);
-        services.AddChatGptUpstream(builder.Configuration);
-
-        services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+        services.AddOptions<GatewayApiOptions>().Bind(builder.Configuration.GetSection(GatewayApiOptions.SectionName))
             .Validate(o => o.MaxRequestBodyBytes > 0, "Gateway:MaxRequestBodyBytes must be positive.")
             .ValidateOnStart();
-        services.AddSingleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsSetup>();
+        services.AddSingleton<IPostConfigureOptions<GatewayApiOptions>, GatewayApiOptionsSetup>();
+        services.AddOptions<PoolOptions>().Bind(builder.Configuration.GetSection(PoolOptions.SectionName))
+            .Validate(o => o.MaxAttempts >= 1, "Pool:MaxAttempts must be at least 1.")
+            .Validate(o => o.SyncInterval > TimeSpan.Zero && o.ReloadInterval > TimeSpan.Zero && o.LoadHintLifetime > TimeSpan.Zero, "Pool intervals must be positive.")
+            .ValidateOnStart();
+        services.AddAdminAuthentication(builder.Configuration);
+
+        // The pool feed starts after Orleans (registered above), so its first load can reach the grains.
+        services.AddSingleton<AccountPool>();
+        services.AddSingleton<PoolFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());
 
         services.AddSingleton<JsonBodyReader>();
         services.AddSingleton<BearerResolver>();
         services.AddSingleton<CallerLogScope>();
         services.AddSingleton<ConversationDispatcher>();
+        services.AddSingleton<TurnSettlement>();
         services.AddSingleton<ChatTurns>();
         services.AddSingleton<ChatGptRequestBuilder>();
         services.AddSingleton<ChatCompletionsHandler>();

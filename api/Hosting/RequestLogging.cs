@@ -1,32 +1,17 @@
-using System.Diagnostics;
+using Serilog;
 
 namespace MirrorGate.Api.Hosting;
 
-/// <summary>
-/// One access-log event per request (method, path, status, time), inside a scope that carries the
-/// request id, so every event a request causes can be found together. Tokens never reach it: only
-/// the path is logged, never headers or query strings.
-/// </summary>
-public static partial class RequestLogging
+public static class RequestLogging
 {
-    public static IApplicationBuilder UseMirrorGateRequestLogging(this IApplicationBuilder app)
-    {
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("MirrorGate.Api.Requests");
-        return app.Use(async (context, next) =>
+    /// <summary>
+    /// One access-log event per request (method, path, status, time). Every event a request causes carries its
+    /// request id through ASP.NET Core's own log scope. Tokens never reach it: only the path is logged, never
+    /// headers or query strings.
+    /// </summary>
+    public static IApplicationBuilder UseMirrorGateRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(options =>
         {
-            using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = context.TraceIdentifier });
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                LogRequest(logger, context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
+            options.MessageTemplate = "{RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms";
         });
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered {Status} in {ElapsedMs:0.0} ms")]
-    private static partial void LogRequest(ILogger logger, string method, string path, int status, double elapsedMs);
 }

@@ -10,7 +10,7 @@ namespace MirrorGate.Api.Http;
 /// Reads a JSON object body with a size cap, so every API family can answer malformed or oversize
 /// input in its own error shape instead of the framework's.
 /// </summary>
-public sealed class JsonBodyReader(IOptionsMonitor<GatewayOptions> options)
+public sealed class JsonBodyReader(IOptionsMonitor<GatewayApiOptions> options)
 {
     // Duplicate names are refused at parse time: left to JsonObject, they throw ArgumentException on
     // first access (a 500), and no answer to "which 'model' did you mean" would be right anyway.
@@ -27,20 +27,28 @@ public sealed class JsonBodyReader(IOptionsMonitor<GatewayOptions> options)
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, limit) + 1);
-        while (true)
+        try
         {
-            var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0)
+            while (true)
             {
-                break;
-            }
+                var memory = buffer.GetMemory(4096);
+                var read = await request.Body.ReadAsync(memory, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-            {
-                return BodyRead.Fail(BodyProblem.TooLarge, $"The request body is larger than {limit} bytes.");
+                buffer.Advance(read);
+                if (buffer.WrittenCount > limit)
+                {
+                    return BodyRead.Fail(BodyProblem.TooLarge, $"The request body is larger than {limit} bytes.");
+                }
             }
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The transport could not read the body (a bad chunk size, a body over the server's own limit).
+            return BodyRead.Fail(ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? BodyProblem.TooLarge : BodyProblem.Malformed, "The request body could not be read: " + ex.Message);
         }
 
         // Some clients (Windows PowerShell among them) start UTF-8 bodies with a byte order mark, which

@@ -10,11 +10,11 @@ public static class StreamAbort
 {
     private static readonly TimeSpan DeliveryGrace = TimeSpan.FromMilliseconds(100);
 
-    public static async Task AfterDeliveryAsync(HttpContext context, TimeProvider time)
+    public static async Task AfterDeliveryAsync(HttpContext context)
     {
         try
         {
-            await Task.Delay(DeliveryGrace, time, context.RequestAborted);
+            await Task.Delay(DeliveryGrace, context.RequestAborted);
         }
         catch (OperationCanceledException)
         {

@@ -3,8 +3,9 @@ using MirrorGate.Api.Auth;
 using MirrorGate.Api.Chat;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
+using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Models;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.OpenAi;
@@ -20,8 +21,8 @@ public sealed partial class ChatCompletionsHandler(
     ModelCatalog models,
     ChatTurns turns,
     ChatGptRequestBuilder builder,
-    IOptionsMonitor<GatewayOptions> options,
-    TimeProvider time,
+    IOptionsMonitor<GatewayApiOptions> options,
+    [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
     ILogger<ChatCompletionsHandler> logger)
 {
     public async Task<IResult?> HandleAsync(HttpContext context, Caller caller)
@@ -82,7 +83,7 @@ public sealed partial class ChatCompletionsHandler(
         {
             LogStreamBroken(logger, caller: turn.AccountId ?? "direct", ex.Message);
             await writer.WriteErrorAsync("The upstream answer broke off before it was complete: " + ex.Message, "upstream_stream_broken", CancellationToken.None);
-            await StreamAbort.AfterDeliveryAsync(context, time);
+            await StreamAbort.AfterDeliveryAsync(context);
             return;
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MirrorGate.GrainInterfaces.Conversations;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Grains.Hosting;
+using MirrorGate.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.OpenAi;
@@ -11,7 +12,7 @@ namespace MirrorGate.Api.OpenAi;
 /// <c>parent_message_id</c>, else the last assistant message the gateway saw in that conversation
 /// (chatgpt-gateway's "auto-match"), else a new root.
 /// </summary>
-public sealed class ChatGptRequestBuilder(IOptionsMonitor<ChatGptOptions> chatGpt, TimeProvider time)
+public sealed class ChatGptRequestBuilder(IOptionsMonitor<ChatGptOptions> chatGpt, [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
 {
     public JsonObject Build(ChatCompletionRequest request, ConversationRecord? continued, bool temporary)
     {

@@ -1,5 +1,6 @@
 using MirrorGate.Api.Auth;
 using MirrorGate.Api.Hosting;
+using MirrorGate.Api.Http;
 using MirrorGate.Grains.Models;
 using Microsoft.Extensions.Options;
 
@@ -16,11 +17,11 @@ public static class OpenAiApi
 
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder routes)
     {
-        var settings = routes.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var settings = routes.ServiceProvider.GetRequiredService<IOptions<GatewayApiOptions>>().Value;
         var prefix = string.IsNullOrEmpty(settings.MirrorApiPrefix) ? "/v1" : $"/{settings.MirrorApiPrefix}/v1";
-        var api = routes.MapGroup(prefix).AddEndpointFilter(async (context, next) =>
+        var api = routes.MapGroup(prefix).InFamily(ApiFamily.OpenAi).AddEndpointFilter(async (context, next) =>
         {
-            if (!context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<GatewayOptions>>().CurrentValue.EnableMirrorApi)
+            if (!context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<GatewayApiOptions>>().CurrentValue.EnableMirrorApi)
             {
                 return OpenAiErrors.Result(StatusCodes.Status403Forbidden, "The mirror API is turned off on this gateway (ENABLE_MIRROR_API=false).", "mirror_api_disabled");
             }

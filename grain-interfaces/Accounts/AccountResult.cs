@@ -1,21 +1,30 @@
+using MirrorGate.GrainInterfaces.Secrets;
+
 namespace MirrorGate.GrainInterfaces.Accounts;
 
 /// <summary>Outcome of registering an account: the snapshot, or why the credentials were refused.</summary>
-public sealed record AccountResult(AccountSnapshot? Snapshot, AccountError? Error, string? Message)
+[GenerateSerializer, Immutable, Alias("mg.AccountResult")]
+public sealed record AccountResult(
+    [property: Id(0)] AccountSnapshot? Snapshot,
+    [property: Id(1)] AccountError? Error,
+    [property: Id(2)] string? Message)
 {
     public bool Succeeded => Snapshot is not null && Error is null;
 
-    /// <summary>The tokens now held, for callers that must hand rotated tokens back (admin get-user-info).</summary>
+    /// <summary>The tokens now held, for callers that must hand rotated tokens back (admin get-user-info); null when not shown.</summary>
+    [Id(3)]
     public IssuedTokens? Tokens { get; init; }
 
-    public static AccountResult Ok(AccountSnapshot snapshot, IssuedTokens tokens) => new(snapshot, null, null) { Tokens = tokens };
+    public static AccountResult Ok(AccountSnapshot snapshot, IssuedTokens? tokens) => new(snapshot, null, null) { Tokens = tokens };
 
     public static AccountResult Fail(AccountError error, string message) => new(null, error, message);
 }
 
 /// <summary>The account's current tokens, returned only to operator-authenticated callers.</summary>
-public sealed record IssuedTokens(string AccessToken, string? RefreshToken, string? SessionToken);
+[GenerateSerializer, Immutable, Alias("mg.IssuedTokens")]
+public sealed record IssuedTokens([property: Id(0)] Secret AccessToken, [property: Id(1)] Secret? RefreshToken, [property: Id(2)] Secret? SessionToken);
 
+[Alias("mg.AccountError")]
 public enum AccountError
 {
     /// <summary>The request named no usable token.</summary>

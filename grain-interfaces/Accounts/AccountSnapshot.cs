@@ -3,21 +3,23 @@ using System.Collections.Immutable;
 namespace MirrorGate.GrainInterfaces.Accounts;
 
 /// <summary>An immutable picture of an account: what the pool chooses by and the admin API shows. No secrets.</summary>
+[GenerateSerializer, Immutable, Alias("mg.AccountSnapshot")]
 public sealed record AccountSnapshot(
-    string AccountId,
-    string? Email,
-    string PlanType,
-    AccountStatus Status,
-    string? StatusReason,
-    DateTimeOffset? StatusChangedAt,
-    DateTimeOffset? RateLimitedUntil,
-    DateTimeOffset? AccessTokenExpiresAt,
-    string? TeamAccountId,
-    bool CanRefresh,
-    bool InPool,
-    ImmutableDictionary<string, DateTimeOffset> Cooldowns)
+    [property: Id(0)] string AccountId,
+    [property: Id(1)] string? Email,
+    [property: Id(2)] string PlanType,
+    [property: Id(3)] AccountStatus Status,
+    [property: Id(4)] string? StatusReason,
+    [property: Id(5)] DateTimeOffset? StatusChangedAt,
+    [property: Id(6)] DateTimeOffset? RateLimitedUntil,
+    [property: Id(7)] DateTimeOffset? AccessTokenExpiresAt,
+    [property: Id(8)] string? TeamAccountId,
+    [property: Id(9)] bool CanRefresh,
+    [property: Id(10)] bool InPool,
+    [property: Id(11)] ImmutableDictionary<string, DateTimeOffset> Cooldowns)
 {
-    /// <summary>Stored version the snapshot was taken from; a cache keeps the highest it has seen.</summary>
+    /// <summary>Stored version the snapshot was taken from; a node's pool keeps the highest it has seen.</summary>
+    [Id(12)]
     public long Revision { get; init; }
 
     /// <summary>Whether the account may take a request for <paramref name="model"/> at <paramref name="now"/>, plan aside.</summary>

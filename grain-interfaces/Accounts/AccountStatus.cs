@@ -1,6 +1,7 @@
 namespace MirrorGate.GrainInterfaces.Accounts;
 
 /// <summary>Whether an account can serve requests, and if not, why.</summary>
+[Alias("mg.AccountStatus")]
 public enum AccountStatus
 {
     /// <summary>Serves requests (models cooling down excepted).</summary>

@@ -1,10 +1,22 @@
+using MirrorGate.GrainInterfaces.Secrets;
+
 namespace MirrorGate.GrainInterfaces.Accounts;
 
 /// <summary>What a request needs to call the upstream as one account.</summary>
-public sealed record AccountCredential(string AccountId, string AccessToken, string DeviceId, string? TeamAccountId, string? ProxyUrl);
+[GenerateSerializer, Immutable, Alias("mg.AccountCredential")]
+public sealed record AccountCredential(
+    [property: Id(0)] string AccountId,
+    [property: Id(1)] Secret AccessToken,
+    [property: Id(2)] string DeviceId,
+    [property: Id(3)] string? TeamAccountId,
+    [property: Id(4)] string? ProxyUrl);
 
 /// <summary>A credential, or why the account cannot serve now.</summary>
-public sealed record CredentialResult(AccountCredential? Credential, AccountError? Error, string? Message)
+[GenerateSerializer, Immutable, Alias("mg.CredentialResult")]
+public sealed record CredentialResult(
+    [property: Id(0)] AccountCredential? Credential,
+    [property: Id(1)] AccountError? Error,
+    [property: Id(2)] string? Message)
 {
     public bool Succeeded => Credential is not null;
 

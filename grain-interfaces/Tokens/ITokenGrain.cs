@@ -1,12 +1,11 @@
-using MirrorGate.GrainInterfaces.Runtime;
-
 namespace MirrorGate.GrainInterfaces.Tokens;
 
 /// <summary>
-/// Resolves one issued user token (key: keyed hash of the token, never the token) to its user and
-/// account. This index is what a bearer is looked up in; the user grain is the owner that issues
-/// and revokes entries.
+/// Resolves one issued user token (key: keyed hash of the token, never the token) to its user and account. This
+/// index is what a bearer is looked up in; the user grain is the owner that issues and revokes entries. The front
+/// end checks a token's tag before it asks here, so a forged token never activates one of these.
 /// </summary>
+[Alias("mg.ITokenGrain")]
 public interface ITokenGrain : IGrainWithStringKey
 {
     Task IssueAsync(TokenRecord record);

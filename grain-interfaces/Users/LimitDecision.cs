@@ -1,25 +1,49 @@
 namespace MirrorGate.GrainInterfaces.Users;
 
 /// <summary>One use taken under a limit; <see cref="Key"/> is empty when the model had no limit.</summary>
-public sealed record LimitReservation(string Key, long Id)
+[GenerateSerializer, Immutable, Alias("mg.LimitReservation")]
+public sealed record LimitReservation([property: Id(0)] string Key, [property: Id(1)] long Id)
 {
     public static LimitReservation Unlimited { get; } = new(string.Empty, 0);
 }
 
+/// <summary>Why a use was refused.</summary>
+[Alias("mg.LimitRefusal")]
+public enum LimitRefusal
+{
+    None,
+
+    /// <summary>The user's limit for the model is used up until <see cref="LimitDecision.RetryAfter"/>.</summary>
+    LimitReached,
+
+    /// <summary>The user logged out (or was never configured).</summary>
+    LoggedOut,
+
+    /// <summary>The model is not in the gateway's catalog, and the user has limits that an unknown name would slip past.</summary>
+    ModelNotOffered,
+}
+
 /// <summary>
-/// Granted with a reservation, or refused with the limit that was hit and when to retry. A grant also
-/// says whether the user's session is isolated, which decides who may continue the conversations it starts.
+/// Granted with a reservation, or refused with the reason (and for a limit, which one and when to retry). A grant
+/// also says whether the user's session is isolated, which decides who may continue the conversations it starts.
 /// </summary>
-public sealed record LimitDecision(LimitReservation? Reservation, ModelLimit? Limit, TimeSpan RetryAfter, string? Refusal)
+[GenerateSerializer, Immutable, Alias("mg.LimitDecision")]
+public sealed record LimitDecision(
+    [property: Id(0)] LimitReservation? Reservation,
+    [property: Id(1)] LimitRefusal Refusal,
+    [property: Id(2)] ModelLimit? Limit,
+    [property: Id(3)] TimeSpan RetryAfter,
+    [property: Id(4)] string? Message)
 {
     public bool Granted => Reservation is not null;
 
+    [Id(5)]
     public bool IsolatedSession { get; init; }
 
-    public static LimitDecision Grant(LimitReservation reservation, bool isolatedSession) => new(reservation, null, TimeSpan.Zero, null) { IsolatedSession = isolatedSession };
+    public static LimitDecision Grant(LimitReservation reservation, bool isolatedSession) =>
+        new(reservation, LimitRefusal.None, null, TimeSpan.Zero, null) { IsolatedSession = isolatedSession };
 
-    public static LimitDecision Refuse(ModelLimit limit, TimeSpan retryAfter) => new(null, limit, retryAfter, null);
+    public static LimitDecision Refuse(ModelLimit limit, TimeSpan retryAfter) => new(null, LimitRefusal.LimitReached, limit, retryAfter, null);
 
-    /// <summary>Refused for another reason than a limit (the user logged out).</summary>
-    public static LimitDecision Deny(string reason) => new(null, null, TimeSpan.Zero, reason);
+    public static LimitDecision Deny(LimitRefusal refusal, string message) => new(null, refusal, null, TimeSpan.Zero, message);
 }

@@ -1,4 +1,5 @@
 namespace MirrorGate.GrainInterfaces.Users;
 
 /// <summary>"At most <paramref name="LimitCount"/> messages to <paramref name="ModelName"/> per <paramref name="EveryMinute"/> minutes."</summary>
-public sealed record ModelLimit(string ModelName, int EveryMinute, int LimitCount);
+[GenerateSerializer, Immutable, Alias("mg.ModelLimit")]
+public sealed record ModelLimit([property: Id(0)] string ModelName, [property: Id(1)] int EveryMinute, [property: Id(2)] int LimitCount);

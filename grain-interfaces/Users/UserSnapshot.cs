@@ -1,4 +1,12 @@
+using System.Collections.Immutable;
+
 namespace MirrorGate.GrainInterfaces.Users;
 
 /// <summary>A user as stored, without token values.</summary>
-public sealed record UserSnapshot(string UserName, IReadOnlyList<ModelLimit> Limits, bool IsolatedSession, bool LoggedOut, DateTimeOffset CreatedAt);
+[GenerateSerializer, Immutable, Alias("mg.UserSnapshot")]
+public sealed record UserSnapshot(
+    [property: Id(0)] string UserName,
+    [property: Id(1)] ImmutableArray<ModelLimit> Limits,
+    [property: Id(2)] bool IsolatedSession,
+    [property: Id(3)] bool LoggedOut,
+    [property: Id(4)] DateTimeOffset CreatedAt);

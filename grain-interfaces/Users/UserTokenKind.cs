@@ -1,6 +1,7 @@
 namespace MirrorGate.GrainInterfaces.Users;
 
 /// <summary>The two credentials a user is given (chatgpt-gateway's names).</summary>
+[Alias("mg.UserTokenKind")]
 public enum UserTokenKind
 {
     /// <summary>Long-lived API token mapped to an account's current access token (<c>/api/get-mirror-token</c>).</summary>

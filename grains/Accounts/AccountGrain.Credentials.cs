@@ -1,7 +1,9 @@
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.Silo.Secrets;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.GrainInterfaces.Secrets;
+using MirrorGate.Grains.Storage;
+using MirrorGate.Upstream.ChatGpt;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace MirrorGate.Grains.Accounts;
 
@@ -9,35 +11,33 @@ namespace MirrorGate.Grains.Accounts;
 /// Handing out access tokens and renewing them.
 /// </summary>
 /// <remarks>
-/// Exactly-one refresh: within a node, the grain's turns are serial, so 50 concurrent callers queue
-/// behind the first, which refreshes; the rest find a fresh token. Across nodes, a lease named after
-/// the account lets one node refresh; after taking it the grain re-reads its state, because another
-/// node may have refreshed (and rotated the refresh token) a moment earlier. A rotated refresh or
-/// session token is written before the new access token leaves this grain: if the write failed after
-/// the upstream consumed the old token, the account would be lost, so the write re-reads and retries.
+/// Exactly-once spending: the grain's one activation takes calls one at a time, so 90 concurrent callers queue
+/// behind the first, which renews; the rest find a fresh token. During a membership change Orleans may briefly run
+/// a second activation; before either spends a refresh token it stores a <see cref="RenewalClaim"/> with an
+/// ETag-checked write, so the second one's claim is refused (it is dropped and re-reads) or it finds the first's
+/// claim and waits. A rotated refresh or session token is stored before the new access token is used; if the store
+/// is down, the tokens are kept in memory (never dropped) and the write is retried until it succeeds.
 /// </remarks>
 public sealed partial class AccountGrain
 {
-    /// <summary>A token this close to expiry is renewed before use.</summary>
-    private static readonly TimeSpan RefreshAhead = TimeSpan.FromMinutes(2);
+    /// <summary>This activation's id in the claims it stores.</summary>
+    private readonly string _claimId = Guid.NewGuid().ToString("N");
 
-    /// <summary>
-    /// Term of the refresh lease. Fencing cannot take back an upstream call that spent a refresh token,
-    /// so the term must outlast the whole exchange (ChatGpt:RequestTimeout is 60 s per call by default);
-    /// otherwise a second node could take the lease over and spend the same token, which makes the
-    /// upstream revoke the family. A holder releases it as soon as the exchange is stored.
-    /// </summary>
-    private static readonly TimeSpan RefreshLeaseDuration = TimeSpan.FromMinutes(3);
+    private RetainedWrite? _retained;
 
-    private static readonly TimeSpan LeaseWaitStep = TimeSpan.FromMilliseconds(200);
+    /// <summary>Renewed tokens the store has not taken yet (it was down); they exist nowhere else.</summary>
+    private RetainedWrite Retained => _retained ??= new RetainedWrite(this, logger, "Account " + AccountId);
 
-    private const int LeaseWaitSteps = 50;
+    public bool HasUnsavedState => _retained?.Pending ?? false;
 
-    public async Task<CredentialResult> GetCredentialAsync(string? rejectedAccessToken = null) =>
-        await DecideWithoutRefreshAsync(rejectedAccessToken) ?? await RefreshUnderLeaseAsync(rejectedAccessToken);
+    public async Task<CredentialResult> GetCredentialAsync(string? rejectedAccessToken = null)
+    {
+        await StoreUnsavedAsync(throwWhenDown: true);
+        return await DecideWithoutRenewalAsync(rejectedAccessToken) ?? await RenewAsync(state.State.RefreshToken, state.State.SessionToken, rejectedAccessToken);
+    }
 
     /// <summary>The answer when no renewal is needed or possible; null when the token must be renewed.</summary>
-    private async Task<CredentialResult?> DecideWithoutRefreshAsync(string? rejectedAccessToken)
+    private async Task<CredentialResult?> DecideWithoutRenewalAsync(string? rejectedAccessToken)
     {
         if (!state.RecordExists)
         {
@@ -69,86 +69,124 @@ public sealed partial class AccountGrain
         return null;
     }
 
+    /// <summary>Usable for a request now: valid, not rejected, and not about to expire within a request's time.</summary>
     private bool IsUsable(AccountState s, string? rejectedAccessToken) =>
         s.AccessToken is { } token
         && s.Status is AccountStatus.Active or AccountStatus.RateLimited
         && token.Value != rejectedAccessToken
-        && (s.AccessTokenExpiresAt is null || s.AccessTokenExpiresAt > time.GetUtcNow() + RefreshAhead);
+        && (s.AccessTokenExpiresAt is null || s.AccessTokenExpiresAt > time.GetUtcNow() + TimeSpan.FromMinutes(2));
 
-    private async Task<CredentialResult> RefreshUnderLeaseAsync(string? rejectedAccessToken)
+    /// <summary>
+    /// Spends <paramref name="refreshToken"/> (else <paramref name="sessionToken"/>) under a stored claim, stores
+    /// the new tokens, and returns the credential. <paramref name="rejectedAccessToken"/> is re-checked after the
+    /// claim is stored: a duplicate activation may have renewed meanwhile.
+    /// </summary>
+    private async Task<CredentialResult> RenewAsync(Secret? refreshToken, Secret? sessionToken, string? rejectedAccessToken)
     {
-        var leaseName = "account-refresh:" + GrainKey;
-        var lease = await leases.TryAcquireAsync(leaseName, node.NodeId, RefreshLeaseDuration);
-        for (var step = 0; lease is null && step < LeaseWaitSteps; step++)
+        var spent = await SpendAsync(refreshToken, sessionToken, () => DecideWithoutRenewalAsync(rejectedAccessToken));
+        if (spent.Decided is { } decided)
         {
-            // Another node is refreshing this account; its result lands in storage.
-            await Task.Delay(LeaseWaitStep, time);
-            lease = await leases.TryAcquireAsync(leaseName, node.NodeId, RefreshLeaseDuration);
+            return decided;
         }
 
-        if (lease is null)
-        {
-            return CredentialResult.Fail(AccountError.UpstreamUnavailable, "Another node is still refreshing this account.");
-        }
-
-        try
-        {
-            // Decide again on what is stored now: another node may have renewed the token, or an
-            // operator disabled the account, while this one waited for the lease.
-            await state.ReadStateAsync();
-            return await DecideWithoutRefreshAsync(rejectedAccessToken) ?? await RefreshAsync();
-        }
-        finally
-        {
-            await leases.ReleaseAsync(lease);
-        }
-    }
-
-    private async Task<CredentialResult> RefreshAsync()
-    {
-        var s = state.State;
-        var exchange = await ExchangeAsync(s.RefreshToken?.Value, s.SessionToken?.Value, s.ProxyUrl);
+        var exchange = spent.Exchange!;
         if (exchange.Failure is { } failure)
         {
-            LogRefreshFailed(logger, GrainKey, failure.Kind, failure.StatusCode);
-            if (failure.Kind is UpstreamFailureKind.Network or UpstreamFailureKind.ServerError or UpstreamFailureKind.RateLimited)
+            LogRefreshFailed(logger, AccountId, failure.Kind, failure.StatusCode);
+            if (IsTransient(failure))
             {
+                await UpdateAsync(s => s with { Renewal = null });
                 return CredentialResult.Fail(AccountError.UpstreamUnavailable, "The upstream could not renew the access token now: " + failure.Message);
             }
 
-            await SetStatusAsync(AccountStatus.Expired, "Token renewal refused: " + failure.Message);
+            var now = time.GetUtcNow();
+            await UpdateAsync(s => s with
+            {
+                Renewal = null,
+                Status = s.Status is AccountStatus.Disabled or AccountStatus.Banned ? s.Status : AccountStatus.Expired,
+                StatusReason = s.Status is AccountStatus.Disabled or AccountStatus.Banned ? s.StatusReason : "Token renewal refused: " + failure.Message,
+                StatusChangedAt = now,
+            });
+            LogStatusChanged(logger, AccountId, AccountStatus.Expired, failure.Message);
             return CredentialResult.Fail(AccountError.InvalidToken, "The account's refresh or session token is no longer valid.");
         }
 
-        var now = time.GetUtcNow();
-        await UpdateAsync(current => ApplyTokens(current, exchange, now) with
+        await StoreRenewedAsync(current => ApplyTokens(current, exchange, time.GetUtcNow()) with
         {
+            Renewal = null,
             Status = current.Status is AccountStatus.Expired ? AccountStatus.Active : current.Status,
             StatusReason = current.Status is AccountStatus.Expired ? null : current.StatusReason,
-            StatusChangedAt = current.Status is AccountStatus.Expired ? now : current.StatusChangedAt,
-            LastRefreshedAt = now,
+            StatusChangedAt = current.Status is AccountStatus.Expired ? time.GetUtcNow() : current.StatusChangedAt,
+            LastRefreshedAt = time.GetUtcNow(),
         });
-        LogRefreshed(logger, GrainKey, exchange.RotatedRefreshToken is not null, exchange.RotatedSessionToken is not null);
-        return CredentialResult.Ok(Credential(state.State));
+        LogRefreshed(logger, AccountId, exchange.RotatedRefreshToken is not null, exchange.RotatedSessionToken is not null);
+        return await DecideWithoutRenewalAsync(null) ?? CredentialResult.Fail(AccountError.UpstreamUnavailable, "The renewed access token is not usable.");
+    }
+
+    /// <summary>
+    /// The fence: stores a claim naming this activation and the token about to be spent, then spends it. When
+    /// another activation holds a live claim, or wins the race to store one, nothing is spent: the state is read
+    /// again and <paramref name="decideAgain"/> answers from it (the other activation may have renewed already).
+    /// </summary>
+    private async Task<SpendOutcome> SpendAsync(Secret? refreshToken, Secret? sessionToken, Func<Task<CredentialResult?>> decideAgain)
+    {
+        var now = time.GetUtcNow();
+        if (state.State.Renewal is { } held && held.ClaimId != _claimId && held.At + Renewal.ClaimTimeout > now)
+        {
+            LogClaimHeld(logger, AccountId);
+            return new SpendOutcome(CredentialResult.Fail(AccountError.UpstreamUnavailable, "Another node is renewing this account's token right now; retry shortly."), null);
+        }
+
+        state.State = state.State with { Renewal = new RenewalClaim(_claimId, now, refreshToken, sessionToken), LastRenewalAttemptAt = now };
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation stored a newer state first: nothing was spent. Decide on what it stored.
+            await state.ReadStateAsync();
+            var decided = await decideAgain();
+            return new SpendOutcome(decided ?? CredentialResult.Fail(AccountError.UpstreamUnavailable, "Another node is renewing this account's token right now; retry shortly."), null);
+        }
+
+        return new SpendOutcome(null, await ExchangeAsync(refreshToken, sessionToken, state.State.ProxyUrl));
+    }
+
+    /// <summary>
+    /// Stores renewed tokens (<paramref name="change"/> applies them to whatever is stored). If the store is down
+    /// they are held and retried (<see cref="RetainedWrite"/>), and the caller hears that the store is unavailable:
+    /// the new access token is not handed out before it is stored.
+    /// </summary>
+    private Task StoreRenewedAsync(Func<AccountState, AccountState> change) => Retained.StoreAsync(() => UpdateAsync(change));
+
+    /// <summary>Writes held renewed tokens first, if any (throws while the store is still down).</summary>
+    private Task StoreUnsavedAsync(bool throwWhenDown = false) => Retained.RetryAsync(throwWhenDown);
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await Retained.FlushAsync();
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>Gets a new access token from the refresh token, else from the session token.</summary>
-    private async Task<TokenExchange> ExchangeAsync(string? refreshToken, string? sessionToken, string? proxyUrl)
+    private async Task<TokenExchange> ExchangeAsync(Secret? refreshToken, Secret? sessionToken, string? proxyUrl)
     {
-        if (refreshToken is not null)
+        if (refreshToken is { } refresh)
         {
-            var refreshed = await upstream.RefreshAsync(refreshToken, proxyUrl, CancellationToken.None);
+            var refreshed = await upstream.RefreshAsync(refresh.Value, proxyUrl, CancellationToken.None);
             return refreshed.IsSuccess
-                ? new TokenExchange(refreshed.Value!.AccessToken, refreshed.Value.RefreshToken, null, refreshed.Value.ExpiresAt, null)
-                : new TokenExchange(null, null, null, null, refreshed.Failure);
+                ? new TokenExchange(refreshed.Value.AccessToken, refreshed.Value.RefreshToken ?? refresh.Value, null, refreshed.Value.RefreshToken is not null, false, refreshed.Value.ExpiresAt, null, null)
+                : TokenExchange.Failed(refreshed.Failure);
         }
 
-        var session = await upstream.ExchangeSessionTokenAsync(sessionToken!, proxyUrl, CancellationToken.None);
+        var session = await upstream.ExchangeSessionTokenAsync(sessionToken!.Value.Value, proxyUrl, CancellationToken.None);
         return session.IsSuccess
-            ? new TokenExchange(session.Value!.AccessToken, null, session.Value.SessionToken, null, null)
-            : new TokenExchange(null, null, null, null, session.Failure);
+            ? new TokenExchange(session.Value.AccessToken, null, session.Value.SessionToken ?? sessionToken.Value.Value, false, session.Value.SessionToken is not null, null, session.Value.Email, null)
+            : TokenExchange.Failed(session.Failure);
     }
 
+    /// <summary>The state with the exchange's tokens: the spent token is replaced by its rotation, or kept when it was not rotated.</summary>
     private static AccountState ApplyTokens(AccountState s, TokenExchange exchange, DateTimeOffset now)
     {
         AccessTokenClaims.TryParse(exchange.AccessToken!, out var claims);
@@ -156,23 +194,44 @@ public sealed partial class AccountGrain
         {
             AccessToken = new Secret(exchange.AccessToken!),
             AccessTokenExpiresAt = claims?.ExpiresAt ?? exchange.ExpiresAt ?? now + TimeSpan.FromDays(1),
-            RefreshToken = exchange.RotatedRefreshToken is { } rt ? new Secret(rt) : s.RefreshToken,
-            SessionToken = exchange.RotatedSessionToken is { } st ? new Secret(st) : s.SessionToken,
+            RefreshToken = exchange.RefreshToken is { } rt ? new Secret(rt) : s.RefreshToken,
+            SessionToken = exchange.SessionToken is { } st ? new Secret(st) : s.SessionToken,
             PlanType = claims?.PlanType ?? s.PlanType,
-            Email = s.Email ?? claims?.Email,
+            Email = s.Email ?? claims?.Email ?? exchange.Email,
             UpstreamAccountId = s.UpstreamAccountId ?? claims?.AccountId,
         };
     }
 
-    private AccountCredential Credential(AccountState s) =>
-        new(GrainKey, s.AccessToken!.Value.Value, s.DeviceId, s.TeamAccountId, s.ProxyUrl);
+    private static bool IsTransient(UpstreamFailure failure) =>
+        failure.Kind is UpstreamFailureKind.Network or UpstreamFailureKind.ServerError or UpstreamFailureKind.RateLimited;
 
-    /// <summary>The result of a token exchange: new tokens, or why there are none.</summary>
-    private sealed record TokenExchange(string? AccessToken, string? RotatedRefreshToken, string? RotatedSessionToken, DateTimeOffset? ExpiresAt, UpstreamFailure? Failure);
+    private AccountCredential Credential(AccountState s) => new(AccountId, s.AccessToken!.Value, s.DeviceId, s.TeamAccountId, s.ProxyUrl);
+
+    /// <summary>A decision reached without spending (<see cref="Decided"/>), or the exchange that spent the token.</summary>
+    private sealed record SpendOutcome(CredentialResult? Decided, TokenExchange? Exchange);
+
+    /// <summary>
+    /// The result of a token exchange: the new access token and the refresh or session token to keep (rotated,
+    /// or the spent one when the upstream did not rotate it), or why there are none.
+    /// </summary>
+    private sealed record TokenExchange(string? AccessToken, string? RefreshToken, string? SessionToken, bool RefreshRotated, bool SessionRotated, DateTimeOffset? ExpiresAt, string? Email, UpstreamFailure? Failure)
+    {
+        public string? RotatedRefreshToken => RefreshRotated ? RefreshToken : null;
+
+        public string? RotatedSessionToken => SessionRotated ? SessionToken : null;
+
+        public static TokenExchange Failed(UpstreamFailure failure) => new(null, null, null, false, false, null, null, failure);
+
+        public override string ToString() => $"TokenExchange {{ Succeeded = {Failure is null}, RefreshRotated = {RefreshRotated}, SessionRotated = {SessionRotated} }}";
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId} renewed its access token (refresh token rotated: {RefreshRotated}, session token rotated: {SessionRotated})")]
     private static partial void LogRefreshed(ILogger logger, string accountId, bool refreshRotated, bool sessionRotated);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} failed to renew its access token: {Kind} (HTTP {Status})")]
     private static partial void LogRefreshFailed(ILogger logger, string accountId, UpstreamFailureKind kind, int? status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} is being renewed by another activation; this one spends nothing")]
+    private static partial void LogClaimHeld(ILogger logger, string accountId);
+
 }

@@ -1,37 +1,34 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.GrainInterfaces.Runtime;
-using MirrorGate.Grains.Pool;
-using MirrorGate.Silo.Counters;
-using MirrorGate.Silo.Hosting;
-using MirrorGate.Silo.Leases;
-using MirrorGate.Silo.Notifications;
-using MirrorGate.Silo.Runtime;
-using MirrorGate.Silo.Storage;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.GrainInterfaces.Pool;
+using MirrorGate.Grains.Hosting;
+using MirrorGate.Grains.Storage;
+using MirrorGate.Upstream.ChatGpt;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace MirrorGate.Grains.Accounts;
 
 /// <summary>
-/// One upstream ChatGPT account. Credentials and refresh live in <c>AccountGrain.Credentials.cs</c>,
-/// registration in <c>AccountGrain.Registration.cs</c>; this file holds state changes and use counts.
-/// Every change is published to this node's pool at once and announced to the other nodes.
+/// One upstream ChatGPT account. Renewal lives in <c>AccountGrain.Credentials.cs</c>, registration in
+/// <c>AccountGrain.Registration.cs</c>, the timer and reminder that renew ahead of expiry in
+/// <c>AccountGrain.Renewal.cs</c>; this file holds state changes and their publication. Every stored change is
+/// pushed to every node's pool through the pool hub.
 /// </summary>
 [GrainType("account")]
 public sealed partial class AccountGrain(
     [PersistentState("account")] IPersistentState<AccountState> state,
     IChatGptClient upstream,
-    ILeaseStore leases,
-    ICounterStore counters,
-    IChangeNotifier notifier,
-    IGrainFactory grains,
-    AccountPool pool,
-    SiloIdentity node,
-    TimeProvider time,
-    ILogger<AccountGrain> logger) : Grain, IAccountGrain
+    IOptions<AccountRenewalOptions> renewalOptions,
+    [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable, IRetainsUnsavedState
 {
-    public const string ChangeTopic = "account";
+    private AccountRenewalOptions Renewal => renewalOptions.Value;
+
+    private string AccountId => this.GetPrimaryKeyString();
 
     public Task<AccountSnapshot?> GetSnapshotAsync() => Task.FromResult(state.RecordExists ? Snapshot() : null);
 
@@ -47,12 +44,12 @@ public sealed partial class AccountGrain(
         await UpdateAsync(s => model is null
             ? s with { Status = AccountStatus.RateLimited, StatusReason = "upstream rate limit", StatusChangedAt = now, RateLimitedUntil = until }
             : s with { Cooldowns = PruneCooldowns(s.Cooldowns, now).SetItem(model, Later(s.Cooldowns.GetValueOrDefault(model), until)) });
-        LogRateLimited(logger, GrainKey, model ?? "*", until);
+        LogRateLimited(logger, AccountId, model ?? "*", until);
     }
 
     public async Task ReportUnauthorizedAsync(string reason)
     {
-        if (state.RecordExists && state.State.Status is not (AccountStatus.Disabled or AccountStatus.Banned))
+        if (state.RecordExists && state.State.Status is not (AccountStatus.Disabled or AccountStatus.Banned or AccountStatus.Expired))
         {
             await SetStatusAsync(AccountStatus.Expired, reason);
         }
@@ -66,18 +63,16 @@ public sealed partial class AccountGrain(
         }
     }
 
-    public async Task<IReadOnlyDictionary<string, long[]>> GetHourlyUseAsync(int hours) =>
-        UseCounters.ByModel(await counters.GetByPrefixAsync(UseCounters.Prefix(GrainKey)), UseCounters.HourOf(time), hours);
-
     private async Task SetStatusAsync(AccountStatus status, string? reason)
     {
         await UpdateAsync(s => s with { Status = status, StatusReason = reason, StatusChangedAt = time.GetUtcNow(), RateLimitedUntil = null });
-        LogStatusChanged(logger, GrainKey, status, reason);
+        LogStatusChanged(logger, AccountId, status, reason);
     }
 
     /// <summary>
-    /// Applies <paramref name="change"/> and writes it. If another activation wrote first, re-reads and
-    /// applies the change again to the newer state (re-read and re-decide), so neither write is lost.
+    /// Applies <paramref name="change"/> to the stored state, writes it and publishes the result. If another
+    /// activation wrote first (a duplicate during a membership change), re-reads and applies the change again to
+    /// the newer state, so neither write is lost; the change must therefore be a function of the state it is given.
     /// </summary>
     private async Task UpdateAsync(Func<AccountState, AccountState> change)
     {
@@ -98,20 +93,31 @@ public sealed partial class AccountGrain(
         await PublishAsync();
     }
 
+    /// <summary>
+    /// Pushes the stored picture of the account to every node's pool. A lost push is not fatal: nodes reload
+    /// their whole view when their hub subscription was lost, and on a slow period besides.
+    /// </summary>
     private async Task PublishAsync()
     {
-        pool.Publish(Snapshot());
-        await notifier.PublishAsync(ChangeTopic, GrainKey);
+        ScheduleRenewalTimer();
+        try
+        {
+            await GrainFactory.GetGrain<IPoolHubGrain>(IPoolHubGrain.Key).PublishAsync(Snapshot());
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(logger, ex, AccountId);
+        }
     }
 
     private AccountSnapshot Snapshot()
     {
         var s = state.State;
         return new AccountSnapshot(
-            GrainKey, s.Email, s.PlanType, s.Status, s.StatusReason, s.StatusChangedAt, s.RateLimitedUntil,
+            AccountId, s.Email, s.PlanType, s.Status, s.StatusReason, s.StatusChangedAt, s.RateLimitedUntil,
             s.AccessTokenExpiresAt, s.TeamAccountId, s.CanRefresh, s.InPool, PruneCooldowns(s.Cooldowns, time.GetUtcNow()))
         {
-            Revision = state.Version ?? 0,
+            Revision = long.TryParse(state.Etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : 0,
         };
     }
 
@@ -125,4 +131,7 @@ public sealed partial class AccountGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} is now {Status}: {Reason}")]
     private static partial void LogStatusChanged(ILogger logger, string accountId, AccountStatus status, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} could not push its change to the pool hub; nodes catch up on their next reload")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string accountId);
 }

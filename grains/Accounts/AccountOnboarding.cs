@@ -1,68 +1,46 @@
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.GrainInterfaces.Runtime;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Grains.Hosting;
+using MirrorGate.Grains.Secrets;
+using MirrorGate.Upstream.ChatGpt;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Grains.Accounts;
 
 /// <summary>
-/// Registers an account from whatever token an operator has. A pooled account is keyed by its
-/// e-mail, which a refresh or session token does not show, so this exchanges such a token first,
-/// reads the e-mail from the new access token, and hands all current tokens (rotated ones included)
-/// to that account's grain, which stores them.
+/// Registers an account from whatever token an operator has. A pooled account is keyed by its e-mail: a fresh
+/// access token shows it, so everything goes straight to that account's grain; a refresh or session token does
+/// not, so it goes to the onboarding grain of that token, which spends it once and hands the result on. No token
+/// is spent outside a grain.
 /// </summary>
-/// <remarks>
-/// If the process died between the exchange and the grain's write, a rotated token would be lost;
-/// the window is one grain call long and the operator sees the request fail.
-/// </remarks>
-public sealed class AccountOnboarding(IChatGptClient upstream, IGrainFactory grains, TimeProvider time)
+public sealed class AccountOnboarding(IGrainFactory grains, SecretProtector protector, [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
 {
-    public async Task<AccountResult> OnboardAsync(AccountRegistration registration, CancellationToken cancellationToken)
+    public async Task<AccountResult> OnboardAsync(AccountRegistration registration)
     {
-        var (accessToken, refreshToken, sessionToken) = (registration.AccessToken, registration.RefreshToken, registration.SessionToken);
-        string? sessionEmail = null;
-        if (accessToken is null || !AccessTokenClaims.TryParse(accessToken, out var current) || current.ExpiresAt <= time.GetUtcNow())
+        if (!registration.HasToken)
         {
-            if (refreshToken is not null)
-            {
-                var refreshed = await upstream.RefreshAsync(refreshToken, registration.ProxyUrl, cancellationToken);
-                if (!refreshed.IsSuccess)
-                {
-                    return UpstreamRefusal.ToResult(refreshed.Failure!);
-                }
-
-                (accessToken, refreshToken) = (refreshed.Value!.AccessToken, refreshed.Value.RefreshToken ?? refreshToken);
-            }
-            else if (sessionToken is not null)
-            {
-                var session = await upstream.ExchangeSessionTokenAsync(sessionToken, registration.ProxyUrl, cancellationToken);
-                if (!session.IsSuccess)
-                {
-                    return UpstreamRefusal.ToResult(session.Failure!);
-                }
-
-                (accessToken, sessionToken, sessionEmail) = (session.Value!.AccessToken, session.Value.SessionToken ?? sessionToken, session.Value.Email);
-            }
-            else
-            {
-                return AccountResult.Fail(accessToken is null ? AccountError.MissingToken : AccountError.InvalidToken,
-                    accessToken is null ? "Give an access token, a refresh token or a session token." : "The access token is invalid or has expired.");
-            }
+            return AccountResult.Fail(AccountError.MissingToken, "Give an access token, a refresh token or a session token.");
         }
 
-        if (!AccessTokenClaims.TryParse(accessToken, out var claims))
+        if (registration.AccessToken is { } access && AccessTokenClaims.TryParse(access.Value, out var claims) && claims.ExpiresAt > time.GetUtcNow()
+            && AccountIdOf(access.Value, email: null) is { } accountId)
         {
-            return AccountResult.Fail(AccountError.InvalidToken, "The upstream returned an access token that is not a JWT.");
+            return await grains.GetGrain<IAccountGrain>(accountId).RegisterAsync(registration);
         }
 
-        var accountId = (claims.Email ?? sessionEmail) is { } email ? AccountIds.ForEmail(email)
-            : claims.AccountId is { } upstreamId ? AccountIds.ForUpstreamAccountId(upstreamId)
-            : null;
-        if (accountId is null)
+        if ((registration.RefreshToken ?? registration.SessionToken) is not { } spent)
         {
-            return AccountResult.Fail(AccountError.InvalidToken, "The access token names neither an e-mail nor an account id.");
+            return AccountResult.Fail(AccountError.InvalidToken, registration.AccessToken is null
+                ? "Give an access token, a refresh token or a session token."
+                : "The access token is invalid or has expired, and there is no refresh or session token to renew it.");
         }
 
-        return await grains.GetGrain<IAccountGrain>(accountId).RegisterAsync(
-            registration with { AccessToken = accessToken, RefreshToken = refreshToken, SessionToken = sessionToken });
+        return await grains.GetGrain<IAccountOnboardingGrain>(protector.LookupHash(spent.Value)).OnboardAsync(registration with { AccessToken = null });
     }
+
+    /// <summary>The account key an access token (or a session exchange's e-mail) names, if any.</summary>
+    internal static string? AccountIdOf(string accessToken, string? email) =>
+        !AccessTokenClaims.TryParse(accessToken, out var claims) ? null
+        : (claims.Email ?? email) is { } address ? AccountIds.ForEmail(address)
+        : claims.AccountId is { } upstreamId ? AccountIds.ForUpstreamAccountId(upstreamId)
+        : null;
 }

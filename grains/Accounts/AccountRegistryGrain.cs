@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.Silo.Runtime;
-using MirrorGate.Silo.Storage;
 
 namespace MirrorGate.Grains.Accounts;
 
@@ -10,9 +8,9 @@ public sealed record AccountRegistryState
     public ImmutableSortedSet<string> AccountIds { get; init; } = ImmutableSortedSet<string>.Empty;
 }
 
-/// <summary>The set of pooled account ids. A lost write race surfaces to the caller as a retryable conflict.</summary>
+/// <summary>The set of pooled account ids.</summary>
 [GrainType("account-registry")]
-public sealed class AccountRegistryGrain([PersistentState("registry")] IPersistentState<AccountRegistryState> state) : Grain, IAccountRegistryGrain
+public sealed class AccountRegistryGrain([PersistentState("account-registry")] IPersistentState<AccountRegistryState> state) : Grain, IAccountRegistryGrain
 {
     public async Task AddAsync(string accountId)
     {

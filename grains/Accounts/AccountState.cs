@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.Silo.Secrets;
+using MirrorGate.GrainInterfaces.Secrets;
 
 namespace MirrorGate.Grains.Accounts;
 
@@ -43,5 +43,17 @@ public sealed record AccountState
 
     public DateTimeOffset? LastRefreshedAt { get; init; }
 
+    /// <summary>When a renewal of this account was last attempted (success or not).</summary>
+    public DateTimeOffset? LastRenewalAttemptAt { get; init; }
+
+    /// <summary>
+    /// Set, and stored, before a refresh or session token is spent: the fence that keeps a second activation of
+    /// this account (during a membership change) from spending the same token. Cleared when the outcome is stored.
+    /// </summary>
+    public RenewalClaim? Renewal { get; init; }
+
     public bool CanRefresh => RefreshToken is not null || SessionToken is not null;
 }
+
+/// <summary>An activation's claim on spending <paramref name="RefreshToken"/> (else <paramref name="SessionToken"/>).</summary>
+public sealed record RenewalClaim(string ClaimId, DateTimeOffset At, Secret? RefreshToken, Secret? SessionToken);

@@ -1,5 +1,5 @@
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Grains.Accounts;
 

@@ -1,6 +1,6 @@
 using MirrorGate.GrainInterfaces.Conversations;
-using MirrorGate.Silo.Runtime;
-using MirrorGate.Silo.Storage;
+using MirrorGate.Grains.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Grains.Conversations;
 
@@ -10,9 +10,12 @@ public sealed record ConversationState
 }
 
 /// <summary>Owner account, starting user and last assistant message of one upstream conversation.</summary>
+/// <remarks>Every chat turn makes one of these, and most are never continued: they leave memory after two idle minutes.</remarks>
 [GrainType("conversation")]
-[IdleTimeout(2)]
-public sealed class ConversationGrain([PersistentState("conversation")] IPersistentState<ConversationState> state, TimeProvider time) : Grain, IConversationGrain
+[CollectionAgeLimit(Minutes = 2)]
+public sealed class ConversationGrain(
+    [PersistentState("conversation")] IPersistentState<ConversationState> state,
+    [FromKeyedServices(GatewayClock.Key)] TimeProvider time) : Grain, IConversationGrain
 {
     public async Task RecordTurnAsync(ConversationTurn turn)
     {

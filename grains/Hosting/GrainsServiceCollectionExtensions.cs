@@ -1,40 +1,37 @@
-using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.GrainInterfaces.Conversations;
-using MirrorGate.GrainInterfaces.Tokens;
-using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Accounts;
-using MirrorGate.Grains.Conversations;
 using MirrorGate.Grains.Models;
-using MirrorGate.Grains.Pool;
+using MirrorGate.Grains.Secrets;
 using MirrorGate.Grains.Tokens;
-using MirrorGate.Grains.Usage;
-using MirrorGate.Grains.Users;
-using MirrorGate.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Grains.Hosting;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Registers MirrorGate's grains, the model catalog and the account pool.</summary>
-    public static IServiceCollection AddMirrorGateGrains(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// What the grains and the front end share, on every kind of node: the model catalog, renewal settings, the
+    /// secrets key (and with it token hashing, tagging and encryption at rest), user-token checks, account
+    /// onboarding, and the gateway's clock. The grain classes themselves are found by Orleans.
+    /// </summary>
+    /// <param name="dataDirectory">Where a generated secrets key lives when none is configured.</param>
+    /// <param name="sharedKeyRequired">True in a cluster: every node must hold the same configured key.</param>
+    public static IServiceCollection AddMirrorGateDomain(this IServiceCollection services, IConfiguration configuration, string dataDirectory, bool sharedKeyRequired)
     {
         services.AddOptions<ModelCatalogOptions>().Bind(configuration.GetSection(ModelCatalogOptions.SectionName));
-        services.AddOptions<PoolOptions>().Bind(configuration.GetSection(PoolOptions.SectionName))
-            .Validate(o => o.MaxAttempts >= 1, "Pool:MaxAttempts must be at least 1.")
+        services.AddOptions<AccountRenewalOptions>().Bind(configuration.GetSection(AccountRenewalOptions.SectionName))
+            .Validate(o => o.RenewBefore > TimeSpan.Zero && o.CheckPeriod >= TimeSpan.FromMinutes(1) && o.CheckPeriod < o.RenewBefore,
+                "Accounts:CheckPeriod must be at least a minute and shorter than Accounts:RenewBefore.")
+            .Validate(o => o.ClaimTimeout > TimeSpan.Zero && o.ExpiredProbeInterval > TimeSpan.Zero, "Accounts:ClaimTimeout and Accounts:ExpiredProbeInterval must be positive.")
             .ValidateOnStart();
-        services.AddSingleton<ModelCatalog>();
-        services.AddSingleton<AccountPool>();
-        services.AddSingleton<AccountOnboarding>();
-        services.AddSingleton<UsageRecorder>();
-        services.AddHostedService<AccountPoolLoader>();
-
-        services.AddGrain<IAccountGrain, AccountGrain>();
-        services.AddGrain<IAccountRegistryGrain, AccountRegistryGrain>();
-        services.AddGrain<IUserGrain, UserGrain>();
-        services.AddGrain<ITokenGrain, TokenGrain>();
-        services.AddGrain<IConversationGrain, ConversationGrain>();
+        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName));
+        services.TryAddSingleton(sp => new SecretProtector(SecretKeyLoader.Load(sp.GetRequiredService<IOptions<SecretsOptions>>().Value, dataDirectory, sharedKeyRequired)));
+        services.TryAddKeyedSingleton(GatewayClock.Key, static (sp, _) => TimeProvider.System);
+        services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton<UserTokens>();
+        services.TryAddSingleton<AccountOnboarding>();
         return services;
     }
 }

@@ -1,6 +1,4 @@
 using MirrorGate.GrainInterfaces.Tokens;
-using MirrorGate.Silo.Runtime;
-using MirrorGate.Silo.Storage;
 
 namespace MirrorGate.Grains.Tokens;
 
@@ -13,7 +11,7 @@ public sealed record TokenState
 
 /// <summary>One entry of the token index, keyed by the token's keyed hash. Its activation doubles as the lookup cache.</summary>
 [GrainType("user-token")]
-public sealed class TokenGrain([PersistentState("token")] IPersistentState<TokenState> state) : Grain, ITokenGrain
+public sealed class TokenGrain([PersistentState("user-token")] IPersistentState<TokenState> state) : Grain, ITokenGrain
 {
     public async Task IssueAsync(TokenRecord record)
     {

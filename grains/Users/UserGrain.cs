@@ -1,37 +1,34 @@
-using System.Security.Cryptography;
-using MirrorGate.GrainInterfaces.Runtime;
+using System.Collections.Immutable;
+using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.GrainInterfaces.Tokens;
 using MirrorGate.GrainInterfaces.Users;
-using MirrorGate.Silo.Counters;
-using MirrorGate.Silo.Runtime;
-using MirrorGate.Silo.Secrets;
-using MirrorGate.Silo.Storage;
+using MirrorGate.Grains.Hosting;
+using MirrorGate.Grains.Tokens;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Grains.Users;
 
 /// <summary>
-/// A mirror-API user. Limits are enforced in the shared rate-window store (exact across nodes); the
-/// grain holds the settings and the tokens. A new token is entered in the token index before the
-/// user's own record: if the second write fails, the token was never handed out and its index entry
-/// is an unreachable orphan, never a token that resolves to nothing.
+/// A mirror-API user: settings, tokens and limit windows. A grant is stored before it is answered, so neither a
+/// node's death nor a duplicate activation can reset a window or let it overshoot (a duplicate's write is refused
+/// by its ETag, and it re-reads). A new token is entered in the token index before the user's own record: if the
+/// second write fails, the token was never handed out and its index entry is an unreachable orphan, never a token
+/// that resolves to nothing.
 /// </summary>
 [GrainType("user")]
 public sealed class UserGrain(
     [PersistentState("user")] IPersistentState<UserState> state,
-    IGrainFactory grains,
-    IRateWindowStore windows,
-    ICounterStore counters,
-    SecretProtector protector,
-    TimeProvider time) : Grain, IUserGrain
+    [PersistentState("user.windows")] IPersistentState<UserWindowsState> windows,
+    UserTokens tokens,
+    [FromKeyedServices(GatewayClock.Key)] TimeProvider time) : Grain, IUserGrain
 {
-    /// <summary>Every token MirrorGate issues to users starts with this, which is how a bearer is recognised as one.</summary>
-    public const string TokenPrefix = "mg-";
+    private string UserName => this.GetPrimaryKeyString();
 
     public async Task<UserSnapshot> ConfigureAsync(UserSettings settings)
     {
         state.State = state.State with
         {
-            Limits = [.. settings.Limits],
+            Limits = settings.Limits,
             IsolatedSession = settings.IsolatedSession,
             LoggedOut = false,
             CreatedAt = state.RecordExists ? state.State.CreatedAt : time.GetUtcNow(),
@@ -46,7 +43,7 @@ public sealed class UserGrain(
     {
         if (!state.RecordExists)
         {
-            throw new InvalidOperationException($"User {GrainKey} must be configured before tokens are issued.");
+            throw new InvalidOperationException($"User {UserName} must be configured before tokens are issued.");
         }
 
         if (state.State.Tokens.FirstOrDefault(t => t.AccountId == accountId && t.Kind == kind) is { } existing)
@@ -54,10 +51,10 @@ public sealed class UserGrain(
             return existing.Value.Value;
         }
 
-        var token = TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var hash = protector.LookupHash(token);
+        var token = tokens.Issue();
+        var hash = tokens.IndexKey(token);
         var now = time.GetUtcNow();
-        await grains.GetGrain<ITokenGrain>(hash).IssueAsync(new TokenRecord(GrainKey, accountId, kind, now));
+        await GrainFactory.GetGrain<ITokenGrain>(hash).IssueAsync(new TokenRecord(UserName, accountId, kind, now));
         state.State = state.State with { Tokens = state.State.Tokens.Add(new UserToken(accountId, kind, new Secret(token), hash, now)) };
         await state.WriteStateAsync();
         return token;
@@ -70,20 +67,29 @@ public sealed class UserGrain(
             return;
         }
 
+        // Logged out first: from this write on the user is refused, whatever happens to the revocations below.
+        state.State = state.State with { LoggedOut = true };
+        await state.WriteStateAsync();
         foreach (var token in state.State.Tokens)
         {
-            await grains.GetGrain<ITokenGrain>(token.Hash).RevokeAsync();
+            await GrainFactory.GetGrain<ITokenGrain>(token.Hash).RevokeAsync();
         }
 
-        state.State = state.State with { Tokens = [], LoggedOut = true };
+        state.State = state.State with { Tokens = [] };
         await state.WriteStateAsync();
     }
 
-    public async Task<LimitDecision> TryReserveAsync(string model)
+    public async Task<LimitDecision> TryReserveAsync(string model, bool catalogued)
     {
         if (!state.RecordExists || state.State.LoggedOut)
         {
-            return LimitDecision.Deny($"User {GrainKey} is logged out.");
+            return LimitDecision.Deny(LimitRefusal.LoggedOut, $"User {UserName} is logged out.");
+        }
+
+        if (!catalogued && state.State.Limits.Length > 0)
+        {
+            return LimitDecision.Deny(LimitRefusal.ModelNotOffered,
+                $"The model '{model}' is not offered by this gateway. Use one of the models listed by GET /v1/models.");
         }
 
         var limit = state.State.Limits.FirstOrDefault(l => string.Equals(l.ModelName, model, StringComparison.OrdinalIgnoreCase));
@@ -92,23 +98,36 @@ public sealed class UserGrain(
             return LimitDecision.Grant(LimitReservation.Unlimited, state.State.IsolatedSession);
         }
 
-        var key = $"limit:{GrainKey}|{limit.ModelName.ToLowerInvariant()}";
-        var reservation = await windows.TryReserveAsync(key, TimeSpan.FromMinutes(limit.EveryMinute), limit.LimitCount);
-        return reservation.Granted
-            ? LimitDecision.Grant(new LimitReservation(key, reservation.ReservationId), state.State.IsolatedSession)
-            : LimitDecision.Refuse(limit, reservation.RetryAfter);
+        var key = limit.ModelName.ToLowerInvariant();
+        var now = time.GetUtcNow();
+        var window = TimeSpan.FromMinutes(limit.EveryMinute);
+        var live = windows.State.Windows.GetValueOrDefault(key, []).RemoveAll(g => g.At + window <= now);
+        if (live.Length >= limit.LimitCount)
+        {
+            return LimitDecision.Refuse(limit, live.Min(g => g.At) + window - now);
+        }
+
+        var id = windows.State.LastGrantId + 1;
+        windows.State = windows.State with { Windows = windows.State.Windows.SetItem(key, live.Add(new Grant(id, now))), LastGrantId = id };
+        await windows.WriteStateAsync();
+        return LimitDecision.Grant(new LimitReservation(key, id), state.State.IsolatedSession);
     }
 
     public async Task ReleaseAsync(LimitReservation reservation)
     {
-        if (reservation.Key.Length > 0)
+        if (reservation.Key.Length == 0 || !windows.State.Windows.TryGetValue(reservation.Key, out var grants))
         {
-            await windows.ReleaseAsync(reservation.Key, reservation.Id);
+            return;
+        }
+
+        var remaining = grants.RemoveAll(g => g.Id == reservation.Id);
+        if (remaining.Length != grants.Length)
+        {
+            windows.State = windows.State with { Windows = windows.State.Windows.SetItem(reservation.Key, remaining) };
+            await windows.WriteStateAsync();
         }
     }
 
-    public async Task<long> GetUseCountTodayAsync() => await counters.GetAsync(UserUseCounters.DayKey(GrainKey, time));
-
     private UserSnapshot Snapshot() =>
-        new(GrainKey, state.State.Limits, state.State.IsolatedSession, state.State.LoggedOut, state.State.CreatedAt);
+        new(UserName, state.State.Limits, state.State.IsolatedSession, state.State.LoggedOut, state.State.CreatedAt);
 }

@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
+using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.GrainInterfaces.Users;
-using MirrorGate.Silo.Secrets;
 
 namespace MirrorGate.Grains.Users;
 
+/// <summary>What an operator set for the user, and the tokens handed out.</summary>
 public sealed record UserState
 {
     public ImmutableArray<ModelLimit> Limits { get; init; } = [];
@@ -19,3 +20,18 @@ public sealed record UserState
 
 /// <summary>A token handed to the user. The value is kept (encrypted) so the same token can be handed out again.</summary>
 public sealed record UserToken(string AccountId, UserTokenKind Kind, Secret Value, string Hash, DateTimeOffset IssuedAt);
+
+/// <summary>
+/// The user's limit windows: per limited model, the uses granted within the window. Stored apart from
+/// <see cref="UserState"/>, so a grant writes only this small record.
+/// </summary>
+public sealed record UserWindowsState
+{
+    public ImmutableDictionary<string, ImmutableArray<Grant>> Windows { get; init; } = ImmutableDictionary<string, ImmutableArray<Grant>>.Empty;
+
+    /// <summary>The last grant id handed out; ids are never reused, so a late release cannot return someone else's use.</summary>
+    public long LastGrantId { get; init; }
+}
+
+/// <summary>One use granted at <paramref name="At"/>.</summary>
+public sealed record Grant(long Id, DateTimeOffset At);

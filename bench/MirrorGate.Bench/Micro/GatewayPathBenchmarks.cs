@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Grains.Models;
-using MirrorGate.Silo.Upstream.ChatGpt;
-using MirrorGate.Silo.Upstream.ChatGpt.Http;
+using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt.Http;
 
 namespace MirrorGate.Bench.Micro;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Bench.Targets;
 

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.Silo.Counters;
 using MirrorGate.Silo.Storage;
-using MirrorGate.Silo.Upstream.ChatGpt;
-using MirrorGate.Silo.Upstream.ChatGpt.Http;
+using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt.Http;
 using MirrorGate.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

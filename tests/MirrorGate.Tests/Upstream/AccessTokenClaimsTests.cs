@@ -1,4 +1,4 @@
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Tests.Upstream;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Tests.Upstream;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Tests.Upstream;
 

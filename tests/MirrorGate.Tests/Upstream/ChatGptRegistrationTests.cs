@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using MirrorGate.Silo.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Tests.Upstream;
 

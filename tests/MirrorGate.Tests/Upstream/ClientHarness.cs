@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using MirrorGate.Silo.Upstream.ChatGpt;
-using MirrorGate.Silo.Upstream.ChatGpt.Http;
+using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt.Http;
 
 namespace MirrorGate.Tests.Upstream;
 

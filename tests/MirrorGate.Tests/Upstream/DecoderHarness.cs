@@ -1,6 +1,6 @@
 using System.Text;
-using MirrorGate.Silo.Upstream.ChatGpt;
-using MirrorGate.Silo.Upstream.ChatGpt.Streaming;
+using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt.Streaming;
 
 namespace MirrorGate.Tests.Upstream;
 

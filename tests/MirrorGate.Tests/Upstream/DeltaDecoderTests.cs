@@ -1,7 +1,7 @@
 using System.Text.Json;
-using MirrorGate.Silo.Upstream.ChatGpt;
-using MirrorGate.Silo.Upstream.ChatGpt.Streaming;
-using MirrorGate.Silo.Upstream.ChatGpt.Streaming.Delta;
+using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt.Streaming;
+using MirrorGate.Upstream.ChatGpt.Streaming.Delta;
 
 namespace MirrorGate.Tests.Upstream;
 

@@ -1,5 +1,5 @@
-using MirrorGate.Silo.Upstream.ChatGpt;
-using MirrorGate.Silo.Upstream.ChatGpt.Streaming;
+using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt.Streaming;
 
 namespace MirrorGate.Tests.Upstream;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using MirrorGate.Silo.Upstream.ChatGpt.Sentinel;
+using MirrorGate.Upstream.ChatGpt.Sentinel;
 
 namespace MirrorGate.Tests.Upstream;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MirrorGate.Silo.Upstream.ChatGpt.Sentinel;
+using MirrorGate.Upstream.ChatGpt.Sentinel;
 
 namespace MirrorGate.Tests.Upstream;
 

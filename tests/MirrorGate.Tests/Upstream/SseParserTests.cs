@@ -1,5 +1,5 @@
 using System.Text;
-using MirrorGate.Silo.Upstream.ChatGpt.Streaming;
+using MirrorGate.Upstream.ChatGpt.Streaming;
 
 namespace MirrorGate.Tests.Upstream;
 

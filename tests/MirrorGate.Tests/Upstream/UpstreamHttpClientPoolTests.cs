@@ -1,5 +1,5 @@
-using MirrorGate.Silo.Upstream.ChatGpt;
-using MirrorGate.Silo.Upstream.ChatGpt.Http;
+using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.ChatGpt.Http;
 
 namespace MirrorGate.Tests.Upstream;
 

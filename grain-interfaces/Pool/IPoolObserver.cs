@@ -1,0 +1,28 @@
+using Orleans.Concurrency;
+using System.Collections.Immutable;
+using MirrorGate.GrainInterfaces.Accounts;
+
+namespace MirrorGate.GrainInterfaces.Pool;
+
+/// <summary>
+/// A node's pool view, as the cluster reaches it: account grains push their snapshots here (through
+/// <see cref="IPoolHubGrain"/>) and other nodes push their in-flight counts. One per node that serves requests.
+/// </summary>
+[Alias("mg.IPoolObserver")]
+public interface IPoolObserver : IGrainObserver
+{
+    /// <summary>An account changed (or was registered): its newest snapshot.</summary>
+    [OneWay]
+    Task AccountChangedAsync(AccountSnapshot snapshot);
+
+    /// <summary>Another node's requests in flight per account, as a hint for spreading load.</summary>
+    [OneWay]
+    Task LoadReportedAsync(NodeLoad load);
+}
+
+/// <summary>Requests in flight per account on one node, at one moment.</summary>
+[GenerateSerializer, Immutable, Alias("mg.NodeLoad")]
+public sealed record NodeLoad(
+    [property: Id(0)] string NodeId,
+    [property: Id(1)] ImmutableDictionary<string, int> InFlight,
+    [property: Id(2)] DateTimeOffset At);

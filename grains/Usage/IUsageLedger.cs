@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using MirrorGate.GrainInterfaces.Usage;
+
+namespace MirrorGate.Grains.Usage;
+
+/// <summary>
+/// Where usage records are kept: a table in the node's SQLite file, or in the cluster's PostgreSQL (silo/ provides
+/// both). A record is a side effect outside any grain's versioned state, so it carries its own fence: the request
+/// id. Storing the same id twice stores nothing.
+/// </summary>
+public interface IUsageLedger
+{
+    /// <summary>Stores the record unless its request id is already stored; false when it was.</summary>
+    Task<bool> RecordAsync(UsageRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Records of <paramref name="userName"/> at or after <paramref name="since"/>.</summary>
+    Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>Records of <paramref name="accountId"/> at or after <paramref name="since"/>, per model and per whole hour after it (bucket 0 starts at <paramref name="since"/>).</summary>
+    Task<ImmutableArray<HourlyCount>> CountAccountHourlyAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken = default);
+}
+
+/// <summary>How many records of one model fell into one hour bucket.</summary>
+public readonly record struct HourlyCount(string Model, int Bucket, long Count);

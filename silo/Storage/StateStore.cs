@@ -1,0 +1,31 @@
+using System.Data.Common;
+
+namespace MirrorGate.Silo.Storage;
+
+/// <summary>
+/// The database behind this silo's grain state, reminders and usage ledger: the node's SQLite file, or the
+/// cluster's PostgreSQL. One pooled <see cref="DbDataSource"/> serves Orleans' ADO.NET providers and MirrorGate's
+/// own statements alike.
+/// </summary>
+public abstract class StateStore : IAsyncDisposable
+{
+    /// <summary>The ADO.NET invariant the Orleans providers expect for this database.</summary>
+    public abstract string Invariant { get; }
+
+    public abstract DbDataSource DataSource { get; }
+
+    /// <summary>Where the database is, for messages (never a password).</summary>
+    public abstract string Address { get; }
+
+    /// <summary>Creates or upgrades the schema. Safe to run on every start, and on several nodes at once.</summary>
+    public abstract Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>True for failures that mean "the database is not there right now", as opposed to a bug in a statement.</summary>
+    public abstract bool IsUnavailable(Exception exception);
+
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return DataSource.DisposeAsync();
+    }
+}

@@ -1,4 +1,0 @@
-namespace MirrorGate.Silo.Upstream.ChatGpt;
-
-/// <summary>The workspaces an account belongs to, in the upstream's <c>account_ordering</c> order.</summary>
-public sealed record AccountCheck(IReadOnlyList<WorkspaceInfo> Workspaces);

@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using MirrorGate.GrainInterfaces.Errors;
+using MirrorGate.GrainInterfaces.Usage;
+using MirrorGate.Grains.Usage;
+using MirrorGate.Silo.Cluster;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MirrorGate.Silo.Usage;
+
+/// <summary>Usage records in the cluster database: one autocommitted statement per record, keyed by request id.</summary>
+public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
+{
+    private const string InsertSql = """
+        INSERT INTO mg_usage (request_id, at, model, account_id, user_name, node_id, prompt_tokens, completion_tokens)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (request_id) DO NOTHING
+        """;
+
+    private const string CountUserSql = "SELECT count(*) FROM mg_usage WHERE user_name = $1 AND at >= $2";
+
+    private const string CountAccountSql = """
+        SELECT model, floor(extract(epoch FROM at - $2) / 3600)::int AS bucket, count(*)
+        FROM mg_usage WHERE account_id = $1 AND at >= $2
+        GROUP BY model, bucket
+        """;
+
+    public Task<bool> RecordAsync(UsageRecord record, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        await using var command = store.Npgsql.CreateCommand(InsertSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.RequestId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.At });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Model });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = record.AccountId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = record.UserName, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.NodeId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = record.PromptTokens });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = record.CompletionTokens });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    });
+
+    public Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        await using var command = store.Npgsql.CreateCommand(CountUserSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userName });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    });
+
+    public Task<ImmutableArray<HourlyCount>> CountAccountHourlyAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        await using var command = store.Npgsql.CreateCommand(CountAccountSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = accountId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = ImmutableArray.CreateBuilder<HourlyCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new HourlyCount(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)));
+        }
+
+        return counts.ToImmutable();
+    });
+
+    private async Task<T> RunAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception ex) when (store.IsUnavailable(ex))
+        {
+            throw new StorageUnavailableException($"The usage ledger at {store.Address} cannot be reached right now: {ex.Message}", ex);
+        }
+    }
+}

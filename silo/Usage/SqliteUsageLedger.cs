@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using Microsoft.Data.Sqlite;
+using MirrorGate.GrainInterfaces.Errors;
+using MirrorGate.GrainInterfaces.Usage;
+using MirrorGate.Grains.Usage;
+using MirrorGate.Silo.Embedded;
+
+namespace MirrorGate.Silo.Usage;
+
+/// <summary>Usage records of the embedded node, in its SQLite file (times as Unix milliseconds).</summary>
+public sealed class SqliteUsageLedger(SqliteStateStore store) : IUsageLedger
+{
+    private const string InsertSql = """
+        INSERT INTO mg_usage (request_id, at_ms, model, account_id, user_name, node_id, prompt_tokens, completion_tokens)
+        VALUES ($id, $at, $model, $account, $user, $node, $prompt, $completion)
+        ON CONFLICT DO NOTHING
+        """;
+
+    private const string CountUserSql = "SELECT count(*) FROM mg_usage WHERE user_name = $user AND at_ms >= $since";
+
+    private const string CountAccountSql = """
+        SELECT model, (at_ms - $since) / 3600000 AS bucket, count(*)
+        FROM mg_usage WHERE account_id = $account AND at_ms >= $since
+        GROUP BY model, bucket
+        """;
+
+    public Task<bool> RecordAsync(UsageRecord record, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        await using var command = new SqliteCommand(InsertSql, connection);
+        command.Parameters.AddWithValue("$id", record.RequestId);
+        command.Parameters.AddWithValue("$at", record.At.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$model", record.Model);
+        command.Parameters.AddWithValue("$account", (object?)record.AccountId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$user", (object?)record.UserName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$node", record.NodeId);
+        command.Parameters.AddWithValue("$prompt", record.PromptTokens);
+        command.Parameters.AddWithValue("$completion", record.CompletionTokens);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }, cancellationToken);
+
+    public Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        await using var command = new SqliteCommand(CountUserSql, connection);
+        command.Parameters.AddWithValue("$user", userName);
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }, cancellationToken);
+
+    public Task<ImmutableArray<HourlyCount>> CountAccountHourlyAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        await using var command = new SqliteCommand(CountAccountSql, connection);
+        command.Parameters.AddWithValue("$account", accountId);
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = ImmutableArray.CreateBuilder<HourlyCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new HourlyCount(reader.GetString(0), reader.GetInt32(1), reader.GetInt64(2)));
+        }
+
+        return counts.ToImmutable();
+    }, cancellationToken);
+
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = (SqliteConnection)await store.DataSource.OpenConnectionAsync(cancellationToken);
+            return await work(connection);
+        }
+        catch (Exception ex) when (store.IsUnavailable(ex))
+        {
+            throw new StorageUnavailableException($"The usage ledger at {store.Address} cannot be written right now: {ex.Message}", ex);
+        }
+    }
+}
