@@ -57,16 +57,13 @@ public sealed partial class PoolFeed(IGrainFactory grains, AccountPool pool, IOp
         await base.StopAsync(cancellationToken);
         try
         {
+            // Best effort: a node that cannot say goodbye is forgotten when its subscription stops being renewed.
             await grains.GetGrain<IPoolHubGrain>(IPoolHubGrain.Key).UnsubscribeAsync(NodeId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            grains.DeleteObjectReference<IPoolObserver>(_reference!);
         }
         catch (Exception ex)
         {
             LogSyncFailed(logger, "unsubscribe", ex.Message);
-        }
-
-        if (_reference is not null)
-        {
-            grains.DeleteObjectReference<IPoolObserver>(_reference);
         }
     }
 

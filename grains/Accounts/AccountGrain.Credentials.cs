@@ -39,7 +39,7 @@ public sealed partial class AccountGrain
     /// <summary>The answer when no renewal is needed or possible; null when the token must be renewed.</summary>
     private async Task<CredentialResult?> DecideWithoutRenewalAsync(string? rejectedAccessToken)
     {
-        if (!state.RecordExists)
+        if (!IsRegistered)
         {
             return CredentialResult.Fail(AccountError.Unusable, "The account is not registered.");
         }

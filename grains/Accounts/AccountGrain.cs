@@ -30,11 +30,11 @@ public sealed partial class AccountGrain(
 
     private string AccountId => this.GetPrimaryKeyString();
 
-    public Task<AccountSnapshot?> GetSnapshotAsync() => Task.FromResult(state.RecordExists ? Snapshot() : null);
+    public Task<AccountSnapshot?> GetSnapshotAsync() => Task.FromResult(IsRegistered ? Snapshot() : null);
 
     public async Task ReportRateLimitedAsync(string? model, TimeSpan clearsIn)
     {
-        if (!state.RecordExists)
+        if (!IsRegistered)
         {
             return;
         }
@@ -49,7 +49,7 @@ public sealed partial class AccountGrain(
 
     public async Task ReportUnauthorizedAsync(string reason)
     {
-        if (state.RecordExists && state.State.Status is not (AccountStatus.Disabled or AccountStatus.Banned or AccountStatus.Expired))
+        if (IsRegistered && state.State.Status is not (AccountStatus.Disabled or AccountStatus.Banned or AccountStatus.Expired))
         {
             await SetStatusAsync(AccountStatus.Expired, reason);
         }
@@ -57,7 +57,7 @@ public sealed partial class AccountGrain(
 
     public async Task SetDisabledAsync(bool disabled, string? reason)
     {
-        if (state.RecordExists)
+        if (IsRegistered)
         {
             await SetStatusAsync(disabled ? AccountStatus.Disabled : AccountStatus.Active, disabled ? reason ?? "disabled by operator" : null);
         }
@@ -100,6 +100,12 @@ public sealed partial class AccountGrain(
     private async Task PublishAsync()
     {
         ScheduleRenewalTimer();
+        if (!IsRegistered)
+        {
+            // A renewal claim stored before the first registration finished: nothing to show yet.
+            return;
+        }
+
         try
         {
             await GrainFactory.GetGrain<IPoolHubGrain>(IPoolHubGrain.Key).PublishAsync(Snapshot());

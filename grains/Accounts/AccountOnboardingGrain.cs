@@ -51,9 +51,9 @@ public sealed partial class AccountOnboardingGrain(
         var s = state.State;
         if (s.HandedOver && s.AccountId is { } done)
         {
-            // This token was imported before and spent then: answer with the account it became.
-            var snapshot = await GrainFactory.GetGrain<IAccountGrain>(done).GetSnapshotAsync();
-            return snapshot is null ? AccountResult.Fail(AccountError.InvalidToken, "The token was used up by an earlier import.") : AccountResult.Ok(snapshot, tokens: null);
+            // Spent by an earlier import: sending it upstream again would make the upstream revoke the account's
+            // whole token family. Refuse it as the upstream would, saying where its successors are.
+            return AccountResult.Fail(AccountError.InvalidToken, $"This token was already exchanged when account {done} was imported; its account holds the current tokens.");
         }
 
         if (s.AccessToken is null)

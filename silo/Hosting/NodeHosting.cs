@@ -114,9 +114,12 @@ public static class NodeHosting
             o.DataSource = store.DataSource;
             o.GrainStorageSerializer = serializer;
         }));
-        services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) => new GuardedGrainStorage(
-            sp.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), sp.GetRequiredService<StateStore>(), sp.GetRequiredService<IGrainContextAccessor>()));
+        services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) => CreateDefaultStorage(sp));
     }
+
+    /// <summary>The default grain storage as this node builds it (tests wrap it to count or fail writes).</summary>
+    public static GuardedGrainStorage CreateDefaultStorage(IServiceProvider services) => new(
+        services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), services.GetRequiredService<StateStore>(), services.GetRequiredService<IGrainContextAccessor>());
 
     /// <summary>
     /// Grain calls wait longer than the upstream calls made inside them: registering an account makes a token

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using MirrorGate.Silo.Storage;
-using MirrorGate.Silo.Storage.Sqlite;
 using MirrorGate.Tests.Infrastructure;
 using MirrorGate.UpstreamSim;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Tests.Api;
 
@@ -118,8 +115,7 @@ public sealed class ConversationAffinityTests
     public async Task A_turn_writes_its_conversation_record_once_and_nothing_else()
     {
         CountingStorage? storage = null;
-        await using var app = await GatewayApp.StartAsync(services: s => s.AddSingleton<IGrainStorage>(sp =>
-            storage = new CountingStorage(ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp))));
+        await using var app = await GatewayApp.StartAsync(services: s => CountingStorage.Install(s, created => storage = created));
         await app.AddPooledAccountAsync("writes@example.com");
         using var client = app.CreateClient(GatewayApp.ServiceKey);
         var accountWrites = storage!.Writes("account");

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.Silo.Storage;
-using MirrorGate.Silo.Storage.Sqlite;
 using MirrorGate.Tests.Infrastructure;
 using MirrorGate.UpstreamSim;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Tests.Api;
 
@@ -44,7 +41,7 @@ public sealed class TokenRefreshTests
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         CountingStorage? storage = null;
         await using var app = await GatewayApp.StartAsync(simulatorOptions: new SimulatorOptions { TimeProvider = time }, time: time,
-            services: s => s.AddSingleton<IGrainStorage>(sp => storage = new CountingStorage(ActivatorUtilities.CreateInstance<SqliteGrainStorage>(sp))));
+            services: s => CountingStorage.Install(s, created => storage = created));
         var account = app.Simulator.AddAccount("access-only@example.com");
         using (var admin = app.CreateClient(GatewayApp.AdminPassword))
         {

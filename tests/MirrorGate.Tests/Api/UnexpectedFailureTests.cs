@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.Silo.Counters;
-using MirrorGate.Silo.Storage;
+using MirrorGate.Grains.Tokens;
 using MirrorGate.Upstream.ChatGpt;
 using MirrorGate.Upstream.ChatGpt.Http;
 using MirrorGate.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
 
 namespace MirrorGate.Tests.Api;
 
@@ -17,11 +18,13 @@ public sealed class UnexpectedFailureTests
     [Fact]
     public async Task A_broken_store_gives_a_shaped_500_on_every_family()
     {
-        await using var app = await GatewayApp.StartAsync(services: s => s.AddSingleton<IGrainStorage>(new FailingStorage()));
+        await using var app = await GatewayApp.StartAsync(services: s => s.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, new FailingStorage()));
 
-        using var openAi = await app.CreateClient("mg-any-user-token").ChatAsync("x");
-        using var backend = await app.CreateClient("mg-any-user-token").PostAsJsonAsync("/backend-api/conversation", new { model = "auto" });
-        using var admin = await app.CreateClient(GatewayApp.AdminPassword).PostAsJsonAsync("/api/get-user-use-count", new { username_list = new[] { "someone" } });
+        // A token with a genuine tag, so that it gets as far as the token index, whose read fails.
+        var token = app.Services.GetRequiredService<UserTokens>().Issue();
+        using var openAi = await app.CreateClient(token).ChatAsync("x");
+        using var backend = await app.CreateClient(token).PostAsJsonAsync("/backend-api/conversation", new { model = "auto" });
+        using var admin = await app.CreateClient(GatewayApp.AdminPassword).PostAsJsonAsync("/api/logout", new { user_name = "someone" });
 
         Assert.Equal(HttpStatusCode.InternalServerError, openAi.StatusCode);
         Assert.Equal("internal_error", (await openAi.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>());
@@ -45,7 +48,7 @@ public sealed class UnexpectedFailureTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        Assert.Equal(0, await app.Services.GetRequiredService<ICounterStore>().GetAsync("inflight:" + AccountIds.ForEmail("throws@example.com")));
+        Assert.Equal(0, app.Pool.InFlight(AccountIds.ForEmail("throws@example.com")));
     }
 
     /// <summary>The real upstream client, except that the first conversation start after arming throws.</summary>
@@ -78,16 +81,13 @@ public sealed class UnexpectedFailureTests
         }
     }
 
-    /// <summary>Storage whose every read fails, as a database gone away would.</summary>
+    /// <summary>Storage that fails in a way nobody planned for (not an unreachable database, which is a 503).</summary>
     private sealed class FailingStorage : IGrainStorage
     {
-        public Task<StoredState?> ReadAsync(GrainStateId id, CancellationToken cancellationToken) =>
-            id.GrainType == "account-registry" ? Task.FromResult<StoredState?>(null) : throw new IOException("disk gone");
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new InvalidOperationException("storage bug");
 
-        public Task<StorageWriteResult> WriteAsync(GrainStateId id, ReadOnlyMemory<byte> payload, long? expectedVersion, CancellationToken cancellationToken) =>
-            throw new IOException("disk gone");
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new InvalidOperationException("storage bug");
 
-        public Task<StorageWriteResult> ClearAsync(GrainStateId id, long expectedVersion, CancellationToken cancellationToken) =>
-            throw new IOException("disk gone");
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new InvalidOperationException("storage bug");
     }
 }

@@ -1,22 +1,34 @@
 using System.Collections.Concurrent;
-using MirrorGate.Silo.Storage;
+using MirrorGate.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
 
 namespace MirrorGate.Tests.Infrastructure;
 
-/// <summary>Wraps a grain storage and counts writes per grain type, to check how much a request writes.</summary>
+/// <summary>Wraps the node's grain storage and counts writes per state name, to check how much a request writes.</summary>
 public sealed class CountingStorage(IGrainStorage inner) : IGrainStorage
 {
     private readonly ConcurrentDictionary<string, int> _writes = new(StringComparer.Ordinal);
 
-    public int Writes(string grainType) => _writes.GetValueOrDefault(grainType);
+    public int Writes(string stateName) => _writes.GetValueOrDefault(stateName);
 
-    public Task<StoredState?> ReadAsync(GrainStateId id, CancellationToken cancellationToken) => inner.ReadAsync(id, cancellationToken);
+    /// <summary>Puts a counting wrapper around the node's default storage; <paramref name="created"/> receives it.</summary>
+    public static void Install(IServiceCollection services, Action<CountingStorage> created) =>
+        services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) =>
+        {
+            var storage = new CountingStorage(NodeHosting.CreateDefaultStorage(sp));
+            created(storage);
+            return storage;
+        });
 
-    public Task<StorageWriteResult> WriteAsync(GrainStateId id, ReadOnlyMemory<byte> payload, long? expectedVersion, CancellationToken cancellationToken)
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        _writes.AddOrUpdate(id.GrainType, 1, static (_, n) => n + 1);
-        return inner.WriteAsync(id, payload, expectedVersion, cancellationToken);
+        _writes.AddOrUpdate(stateName, 1, static (_, n) => n + 1);
+        return inner.WriteStateAsync(stateName, grainId, grainState);
     }
 
-    public Task<StorageWriteResult> ClearAsync(GrainStateId id, long expectedVersion, CancellationToken cancellationToken) => inner.ClearAsync(id, expectedVersion, cancellationToken);
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }

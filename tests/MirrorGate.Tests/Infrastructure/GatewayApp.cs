@@ -3,11 +3,12 @@ using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MirrorGate.Api.Pool;
 using MirrorGate.GrainInterfaces.Accounts;
-using MirrorGate.GrainInterfaces.Runtime;
-using MirrorGate.Grains.Pool;
+using MirrorGate.Grains.Hosting;
 using MirrorGate.UpstreamSim;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
@@ -15,9 +16,9 @@ using OpenAI.Chat;
 namespace MirrorGate.Tests.Infrastructure;
 
 /// <summary>
-/// One gateway (the real <c>Program</c>, in memory through WebApplicationFactory) in front of its own
-/// upstream simulator on a loopback port, with its own data folder. Each test starts its own, so
-/// pools, limits and call counts never leak between tests.
+/// One gateway (the real <c>Program</c>, in memory through WebApplicationFactory, with its own embedded Orleans silo
+/// on a free loopback port) in front of its own upstream simulator, with its own data folder. Each test starts its
+/// own, so pools, limits and call counts never leak between tests.
 /// </summary>
 public sealed class GatewayApp : IAsyncDisposable
 {
@@ -45,8 +46,8 @@ public sealed class GatewayApp : IAsyncDisposable
     public AccountPool Pool => Services.GetRequiredService<AccountPool>();
 
     /// <param name="settings">Configuration overrides, e.g. <c>["ChatGpt:Flow"] = "Legacy"</c> or the seeds' env names.</param>
-    /// <param name="time">A clock for the gateway (the simulator keeps real time).</param>
-    /// <param name="services">Replaces gateway services, e.g. a failing store.</param>
+    /// <param name="time">The gateway's own clock (<see cref="GatewayClock"/>; Orleans keeps real time, and so does the simulator unless given this one too).</param>
+    /// <param name="services">Replaces gateway services after the app registered its own, e.g. a failing store.</param>
     /// <param name="sharedSimulator">A simulator other gateways use too (cluster tests); this gateway will not stop it.</param>
     public static async Task<GatewayApp> StartAsync(IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, UpstreamSimulator? sharedSimulator = null)
     {
@@ -55,6 +56,7 @@ public sealed class GatewayApp : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["Silo:DataDirectory"] = data.Path,
+            ["Cluster:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Secrets:Key"] = Convert.ToBase64String(new byte[32]),
             ["ChatGpt:BackendBaseUrl"] = simulator.BaseUrl.ToString(),
             ["ChatGpt:AuthBaseUrl"] = simulator.BaseUrl.ToString(),
@@ -79,11 +81,11 @@ public sealed class GatewayApp : IAsyncDisposable
                 host.UseSetting(key, value);
             }
 
-            host.ConfigureServices(collection =>
+            host.ConfigureTestServices(collection =>
             {
                 if (time is not null)
                 {
-                    collection.AddSingleton(time);
+                    collection.AddKeyedSingleton(GatewayClock.Key, time);
                 }
 
                 services?.Invoke(collection);
