@@ -89,7 +89,19 @@ public sealed partial class ConversationDispatcher(
     private async Task<(UpstreamTurn? Turn, GatewayFailure? Failure, bool TryElsewhere)> TryAccountAsync(AccountSlot slot, ModelDefinition model, JsonObject body, bool ownCredential, CancellationToken cancellationToken)
     {
         var account = grains.GetGrain<IAccountGrain>(slot.AccountId);
-        var credential = await account.GetCredentialAsync();
+        CredentialResult credential;
+        try
+        {
+            credential = await account.GetCredentialAsync();
+        }
+        catch (Exception ex) when (GatewayFailure.IsClusterFailure(ex))
+        {
+            // The account's grain sits on a node that just died (until membership notices) or its store is away:
+            // nothing was sent upstream, so another account may serve the request.
+            LogAccountUnreachable(logger, slot.AccountId, ex.GetType().Name);
+            return (null, GatewayFailure.AccountUnreachable(slot.AccountId), true);
+        }
+
         if (!credential.Succeeded)
         {
             return (null, FromAccountError(credential, ownCredential), true);
@@ -165,6 +177,9 @@ public sealed partial class ConversationDispatcher(
         UpstreamFailureKind.NotFound => new(StatusCodes.Status404NotFound, failure.Code ?? "not_found", failure.Message),
         _ => new(StatusCodes.Status502BadGateway, "upstream_error", failure.Message),
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} could not be reached ({Failure}); trying the next")]
+    private static partial void LogAccountUnreachable(ILogger logger, string accountId, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} could not start the turn ({Code}) on attempt {Attempt}; trying the next")]
     private static partial void LogFailover(ILogger logger, string accountId, string code, int attempt);

@@ -1,3 +1,4 @@
+using MirrorGate.Api.Chat;
 using MirrorGate.Api.Http;
 using MirrorGate.GrainInterfaces.Errors;
 using Orleans.Storage;
@@ -58,7 +59,7 @@ public static partial class ErrorHandling
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : "invalid_request", "The request could not be read: " + bad.Message),
         InconsistentStateException => (StatusCodes.Status503ServiceUnavailable, "concurrent_update", "A concurrent change got in the way of this request; retry it."),
         StorageUnavailableException => (StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "The gateway's database cannot be reached right now; nothing was done. Retry shortly."),
-        OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or TimeoutException
+        _ when GatewayFailure.IsClusterFailure(exception)
             => (StatusCodes.Status503ServiceUnavailable, "cluster_unavailable", "The gateway's cluster is not reachable right now (a node may be restarting); retry shortly."),
         _ => (StatusCodes.Status500InternalServerError, "internal_error", "The gateway failed to handle this request."),
     };

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using MirrorGate.Silo.Hosting;
+using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Storage;
+using MirrorGate.Silo.Usage;
 using Npgsql;
 
 namespace MirrorGate.Silo.Cluster;
@@ -19,6 +21,7 @@ public sealed partial class PostgresStateStore : StateStore
     public PostgresStateStore(ClusterModeOptions options, ILogger<PostgresStateStore> logger)
     {
         _logger = logger;
+        UsageLedger = new PostgresUsageLedger(this);
         var connection = new NpgsqlConnectionStringBuilder(options.Postgres);
         Schema = options.EffectiveSchema;
         connection.SearchPath = Schema;
@@ -30,7 +33,7 @@ public sealed partial class PostgresStateStore : StateStore
 
         connection.ApplicationName ??= "mirrorgate";
         connection.NoResetOnClose = true;
-        Address = $"{connection.Host}:{connection.Port}/{connection.Database}";
+        Address = $"PostgreSQL at {connection.Host}:{connection.Port}/{connection.Database}";
         _dataSource = new NpgsqlDataSourceBuilder(connection.ConnectionString).Build();
     }
 
@@ -43,6 +46,8 @@ public sealed partial class PostgresStateStore : StateStore
     public NpgsqlDataSource Npgsql => _dataSource;
 
     public override string Address { get; }
+
+    public override IUsageLedger UsageLedger { get; }
 
     /// <summary>
     /// Applies the embedded <c>Schema/Postgres/NNN_*.sql</c> migrations that are missing, each in its own transaction

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Storage;
+using MirrorGate.Silo.Usage;
 
 namespace MirrorGate.Silo.Embedded;
 
@@ -26,7 +28,9 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
 
     public override DbDataSource DataSource => _source;
 
-    public override string Address => path;
+    public override string Address => "SQLite file " + path;
+
+    public override IUsageLedger UsageLedger => field ??= new SqliteUsageLedger(this);
 
     public override async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -1,11 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MirrorGate.Grains.Hosting;
-using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Cluster;
 using MirrorGate.Silo.Embedded;
 using MirrorGate.Silo.Storage;
-using MirrorGate.Silo.Usage;
 using MirrorGate.Upstream.ChatGpt;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -47,7 +45,7 @@ public static class NodeHosting
 
         if (cluster.Role == NodeRole.FrontEnd)
         {
-            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StoreStartup>(sp, (StateStore?)null!));
+            services.AddHostedService<StoreStartup>();
             builder.UseOrleansClient(client =>
             {
                 client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
@@ -58,20 +56,6 @@ public static class NodeHosting
             return node;
         }
 
-        if (cluster.Enabled)
-        {
-            services.AddSingleton<PostgresStateStore>();
-            services.AddSingleton<StateStore>(sp => sp.GetRequiredService<PostgresStateStore>());
-            services.AddSingleton<IUsageLedger, PostgresUsageLedger>();
-        }
-        else
-        {
-            services.AddSingleton(sp => new SqliteStateStore(data.DatabasePath, sp.GetRequiredService<ILogger<SqliteStateStore>>()));
-            services.AddSingleton<StateStore>(sp => sp.GetRequiredService<SqliteStateStore>());
-            services.AddSingleton<IUsageLedger, SqliteUsageLedger>();
-        }
-
-        services.AddHostedService<StoreStartup>();
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
@@ -92,21 +76,26 @@ public static class NodeHosting
                 o.NumMissedProbesLimit = cluster.MissedProbesLimit ?? o.NumMissedProbesLimit;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
-
-            AddStorage(silo.Services);
-            silo.UseAdoNetReminderService(options => options.Configure<StateStore>((o, store) => (o.Invariant, o.DataSource) = (store.Invariant, store.DataSource)));
-            silo.AddIncomingGrainCallFilter<WriteFailureFilter>();
+            silo.AddMirrorGateStores(cluster.Enabled
+                ? sp => ActivatorUtilities.CreateInstance<PostgresStateStore>(sp, cluster)
+                : sp => ActivatorUtilities.CreateInstance<SqliteStateStore>(sp, data.DatabasePath));
             silo.AddDashboard();
         });
         return node;
     }
 
     /// <summary>
-    /// Grain state through Orleans' ADO.NET provider on the node's store, serialized by
-    /// <see cref="ProtectedStateSerializer"/>, behind <see cref="GuardedGrainStorage"/> as the default provider.
+    /// What a silo keeps where: the store (<paramref name="createStore"/>, migrated before Orleans starts), grain
+    /// state through Orleans' ADO.NET provider on it, serialized by <see cref="ProtectedStateSerializer"/>, behind
+    /// <see cref="GuardedGrainStorage"/> as the default provider; durable reminders on the same store; the usage
+    /// ledger; and the filter that drops an activation whose write failed. Test silos (Orleans.TestingHost) use it too.
     /// </summary>
-    private static void AddStorage(IServiceCollection services)
+    public static ISiloBuilder AddMirrorGateStores(this ISiloBuilder silo, Func<IServiceProvider, StateStore> createStore)
     {
+        var services = silo.Services;
+        services.AddSingleton(createStore);
+        services.AddSingleton(sp => sp.GetRequiredService<StateStore>().UsageLedger);
+        services.AddHostedService<StoreStartup>();
         services.TryAddSingleton<ProtectedStateSerializer>();
         services.AddAdoNetGrainStorage(AdoNetStorageName, options => options.Configure<StateStore, ProtectedStateSerializer>((o, store, serializer) =>
         {
@@ -115,6 +104,9 @@ public static class NodeHosting
             o.GrainStorageSerializer = serializer;
         }));
         services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) => CreateDefaultStorage(sp));
+        silo.UseAdoNetReminderService(options => options.Configure<StateStore>((o, store) => (o.Invariant, o.DataSource) = (store.Invariant, store.DataSource)));
+        silo.AddIncomingGrainCallFilter<WriteFailureFilter>();
+        return silo;
     }
 
     /// <summary>The default grain storage as this node builds it (tests wrap it to count or fail writes).</summary>

@@ -8,21 +8,21 @@ namespace MirrorGate.Silo.Hosting;
 /// unreachable PostgreSQL or Redis gets retries with growing pauses; after <see cref="ClusterModeOptions.StartupTimeout"/>
 /// the node refuses to start with a message that names the address. An embedded node only migrates its file.
 /// </summary>
-public sealed partial class StoreStartup(ClusterModeOptions cluster, StateStore? store, TimeProvider clock, ILogger<StoreStartup> logger) : IHostedLifecycleService
+public sealed partial class StoreStartup(IServiceProvider services, TimeProvider clock, ILogger<StoreStartup> logger) : IHostedLifecycleService
 {
+    private readonly ClusterModeOptions _cluster = services.GetService<ClusterModeOptions>() ?? new ClusterModeOptions();
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        if (!cluster.Enabled)
+        if (_cluster.Enabled)
         {
-            await store!.MigrateAsync(cancellationToken);
-            return;
+            await RetryAsync($"Redis at {RedisAddress(_cluster.Redis!)}", ex => true, () => PingRedisAsync(_cluster.Redis!), cancellationToken);
         }
 
-        await RetryAsync($"Redis at {RedisAddress(cluster.Redis!)}", ex => true, () => PingRedisAsync(cluster.Redis!), cancellationToken);
-        if (store is not null)
+        // A front end has no store of its own: it reaches state only through the silos.
+        if (services.GetService<StateStore>() is { } store)
         {
-            // A front end has no store of its own: it reaches state only through the silos.
-            await RetryAsync($"PostgreSQL at {store.Address}", store.IsUnavailable, () => store.MigrateAsync(cancellationToken), cancellationToken);
+            await RetryAsync(store.Address, store.IsUnavailable, () => store.MigrateAsync(cancellationToken), cancellationToken);
         }
     }
 
@@ -40,10 +40,10 @@ public sealed partial class StoreStartup(ClusterModeOptions cluster, StateStore?
             }
             catch (Exception ex) when (retryable(ex) && !cancellationToken.IsCancellationRequested)
             {
-                if (clock.GetElapsedTime(started) + pause > cluster.StartupTimeout)
+                if (clock.GetElapsedTime(started) + pause > _cluster.StartupTimeout)
                 {
                     throw new InvalidOperationException(
-                        $"MirrorGate cannot start in cluster mode: {what} did not answer within {cluster.StartupTimeout.TotalSeconds:0} s ({tries} attempts; last error: {ex.Message}).", ex);
+                        $"MirrorGate cannot start: {what} did not answer within {_cluster.StartupTimeout.TotalSeconds:0} s ({tries} attempts; last error: {ex.Message}).", ex);
                 }
 
                 LogRetrying(logger, what, tries, pause.TotalMilliseconds, ex.Message);

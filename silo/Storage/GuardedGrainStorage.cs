@@ -45,7 +45,7 @@ public sealed class GuardedGrainStorage(IGrainStorage inner, StateStore store, I
 
             if (ex is not InconsistentStateException && store.IsUnavailable(ex))
             {
-                throw new StorageUnavailableException($"The grain store at {store.Address} cannot be reached right now: {ex.Message}", ex);
+                throw new StorageUnavailableException($"The grain store ({store.Address}) cannot be reached right now: {ex.Message}", ex);
             }
 
             throw;

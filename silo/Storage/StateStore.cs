@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MirrorGate.Grains.Usage;
 
 namespace MirrorGate.Silo.Storage;
 
@@ -16,6 +17,9 @@ public abstract class StateStore : IAsyncDisposable
 
     /// <summary>Where the database is, for messages (never a password).</summary>
     public abstract string Address { get; }
+
+    /// <summary>The usage records kept in this database.</summary>
+    public abstract IUsageLedger UsageLedger { get; }
 
     /// <summary>Creates or upgrades the schema. Safe to run on every start, and on several nodes at once.</summary>
     public abstract Task MigrateAsync(CancellationToken cancellationToken);

@@ -70,7 +70,7 @@ public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
         }
         catch (Exception ex) when (store.IsUnavailable(ex))
         {
-            throw new StorageUnavailableException($"The usage ledger at {store.Address} cannot be reached right now: {ex.Message}", ex);
+            throw new StorageUnavailableException($"The usage ledger ({store.Address}) cannot be reached right now: {ex.Message}", ex);
         }
     }
 }

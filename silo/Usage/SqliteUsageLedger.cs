@@ -70,7 +70,7 @@ public sealed class SqliteUsageLedger(SqliteStateStore store) : IUsageLedger
         }
         catch (Exception ex) when (store.IsUnavailable(ex))
         {
-            throw new StorageUnavailableException($"The usage ledger at {store.Address} cannot be written right now: {ex.Message}", ex);
+            throw new StorageUnavailableException($"The usage ledger ({store.Address}) cannot be written right now: {ex.Message}", ex);
         }
     }
 }
