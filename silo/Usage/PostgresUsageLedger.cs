@@ -8,7 +8,10 @@ using NpgsqlTypes;
 
 namespace MirrorGate.Silo.Usage;
 
-/// <summary>Usage records in the cluster database: one autocommitted statement per record, keyed by request id.</summary>
+/// <summary>
+/// Usage records in the cluster database: one autocommitted statement per record, keyed by request id. Times go to
+/// PostgreSQL in UTC (Npgsql refuses another offset for timestamptz); the day and hour bounds arrive in local time.
+/// </summary>
 public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
 {
     private const string InsertSql = """
@@ -29,7 +32,7 @@ public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
     {
         await using var command = store.Npgsql.CreateCommand(InsertSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.RequestId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.At });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.At.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Model });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = record.AccountId, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = record.UserName, NpgsqlDbType = NpgsqlDbType.Text });
@@ -43,7 +46,7 @@ public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
     {
         await using var command = store.Npgsql.CreateCommand(CountUserSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userName });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     });
 
@@ -51,7 +54,7 @@ public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
     {
         await using var command = store.Npgsql.CreateCommand(CountAccountSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = accountId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var counts = ImmutableArray.CreateBuilder<HourlyCount>();
         while (await reader.ReadAsync(cancellationToken))

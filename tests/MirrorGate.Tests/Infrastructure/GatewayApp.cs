@@ -7,6 +7,8 @@ using MirrorGate.Api.Pool;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.UpstreamSim;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,18 +28,27 @@ public sealed class GatewayApp : IAsyncDisposable
     public const string AdminPassword = "test-admin-password";
 
     private readonly TempDirectory _data;
+    private readonly bool _ownsData;
     private readonly WebApplicationFactory<Program> _factory;
     private readonly bool _ownsSimulator;
+    private Uri? _kestrelAddress;
 
-    private GatewayApp(UpstreamSimulator simulator, bool ownsSimulator, TempDirectory data, WebApplicationFactory<Program> factory)
+    private GatewayApp(UpstreamSimulator simulator, bool ownsSimulator, TempDirectory data, bool ownsData, WebApplicationFactory<Program> factory)
     {
         Simulator = simulator;
         _ownsSimulator = ownsSimulator;
         _data = data;
+        _ownsData = ownsData;
         _factory = factory;
     }
 
     public UpstreamSimulator Simulator { get; }
+
+    /// <summary>The node's data folder (<c>Silo:DataDirectory</c>): the SQLite file and the secrets key.</summary>
+    public string DataDirectory => _data.Path;
+
+    /// <summary>Where the gateway answers: a real loopback socket when started with <c>kestrel: true</c>, else the in-memory test server.</summary>
+    public Uri BaseAddress => _kestrelAddress ?? _factory.Server.BaseAddress;
 
     public IServiceProvider Services => _factory.Services;
 
@@ -49,10 +60,14 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <param name="time">The gateway's own clock (<see cref="GatewayClock"/>; Orleans keeps real time, and so does the simulator unless given this one too).</param>
     /// <param name="services">Replaces gateway services after the app registered its own, e.g. a failing store.</param>
     /// <param name="sharedSimulator">A simulator other gateways use too (cluster tests); this gateway will not stop it.</param>
-    public static async Task<GatewayApp> StartAsync(IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, UpstreamSimulator? sharedSimulator = null)
+    /// <param name="kestrel">Serve on a real loopback socket (Kestrel) instead of the in-memory test server, for tests that need
+    /// the real HTTP/1.1 parser (chunked bodies, raw bytes); <see cref="BaseAddress"/> says where.</param>
+    /// <param name="dataDirectory">A data folder to use instead of a fresh one, e.g. one a stopped gateway used, to restart a
+    /// node on its own state; the caller owns and deletes it. The secrets key is the same fixed test key on every start.</param>
+    public static async Task<GatewayApp> StartAsync(IDictionary<string, string?>? settings = null, SimulatorOptions? simulatorOptions = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, UpstreamSimulator? sharedSimulator = null, bool kestrel = false, TempDirectory? dataDirectory = null)
     {
         var simulator = sharedSimulator ?? await UpstreamSimulator.StartAsync(simulatorOptions);
-        var data = new TempDirectory();
+        var data = dataDirectory ?? new TempDirectory();
         var all = new Dictionary<string, string?>
         {
             ["Silo:DataDirectory"] = data.Path,
@@ -67,6 +82,11 @@ public sealed class GatewayApp : IAsyncDisposable
         if (Environment.GetEnvironmentVariable("MIRRORGATE_TEST_LOGS") is not null)
         {
             all["Serilog:WriteTo:0:Name"] = "Console";
+        }
+
+        if (kestrel)
+        {
+            all["Urls"] = "http://127.0.0.1:0";
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -91,9 +111,17 @@ public sealed class GatewayApp : IAsyncDisposable
                 services?.Invoke(collection);
             });
         });
-        var app = new GatewayApp(simulator, sharedSimulator is null, data, factory);
+        var app = new GatewayApp(simulator, sharedSimulator is null, data, dataDirectory is null, factory);
         try
         {
+            if (kestrel)
+            {
+                factory.UseKestrel();
+                factory.StartServer();
+                var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+                app._kestrelAddress = new Uri(address);
+            }
+
             using var warmUp = app.CreateClient();
             (await warmUp.GetAsync("/ping")).EnsureSuccessStatusCode();
             return app;
@@ -117,7 +145,9 @@ public sealed class GatewayApp : IAsyncDisposable
     /// <summary>An HTTP client to the gateway; <paramref name="bearer"/> goes into <c>Authorization: Bearer</c>.</summary>
     public HttpClient CreateClient(string? bearer = null)
     {
-        var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = _kestrelAddress is { } address
+            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = address }
+            : _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         if (bearer is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -130,7 +160,7 @@ public sealed class GatewayApp : IAsyncDisposable
     public ChatClient OpenAiChat(string model, string apiKey = ServiceKey, string prefix = "/v1") =>
         new(model, new ApiKeyCredential(apiKey), new OpenAIClientOptions
         {
-            Endpoint = new Uri(_factory.Server.BaseAddress, prefix),
+            Endpoint = new Uri(BaseAddress, prefix),
             Transport = new HttpClientPipelineTransport(CreateClient()),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         });
@@ -173,7 +203,10 @@ public sealed class GatewayApp : IAsyncDisposable
                 await Simulator.DisposeAsync();
             }
 
-            _data.Dispose();
+            if (_ownsData)
+            {
+                _data.Dispose();
+            }
         }
     }
 }

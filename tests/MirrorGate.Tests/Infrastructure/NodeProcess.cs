@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 
 namespace MirrorGate.Tests.Infrastructure;
 
 /// <summary>
-/// A gateway node in a child process (the api project's own build output), for what an in-process
-/// host cannot show: being killed outright, with no graceful stop, no released lease, no goodbye.
+/// A node in a child process (the api project's build output, or the silo-only host's), for what an in-process host
+/// cannot show: being killed outright, with no graceful stop and no goodbye, and several silos that really are
+/// separate processes talking over TCP.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
@@ -16,12 +16,16 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TempDirectory _data;
 
-    private NodeProcess(Process process, TempDirectory data, Uri baseUrl)
+    private NodeProcess(Process process, TempDirectory data, Uri baseUrl, bool siloOnly)
     {
         _process = process;
         _data = data;
         BaseUrl = baseUrl;
+        SiloOnly = siloOnly;
     }
+
+    /// <summary>Whether this is the silo-only host (it serves no API, only /ping and the dashboard).</summary>
+    public bool SiloOnly { get; }
 
     public Uri BaseUrl { get; }
 
@@ -40,9 +44,10 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a node with <paramref name="settings"/> as command-line switches and waits until it answers.</summary>
-    public static async Task<NodeProcess> StartAsync(IDictionary<string, string?> settings)
+    /// <param name="siloOnly">Run the silo-only host (<c>silo/</c>) instead of the gateway.</param>
+    public static async Task<NodeProcess> StartAsync(IDictionary<string, string?> settings, bool siloOnly = false)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var data = new TempDirectory();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,7 +55,7 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ApiAssembly());
+        start.ArgumentList.Add(siloOnly ? BuiltAssembly("silo", "MirrorGate.Silo.dll") : BuiltAssembly("api", "MirrorGate.Api.dll"));
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
         start.ArgumentList.Add($"--Silo:DataDirectory={data.Path}");
         start.ArgumentList.Add("--Serilog:MinimumLevel=Warning");
@@ -60,7 +65,7 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var node = new NodeProcess(process, data, new Uri($"http://127.0.0.1:{port}"));
+        var node = new NodeProcess(process, data, new Uri($"http://127.0.0.1:{port}"), siloOnly);
         process.OutputDataReceived += (_, e) => node.Append(e.Data);
         process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         process.BeginOutputReadLine();
@@ -132,22 +137,15 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>The repository these tests were built from (tests/MirrorGate.Tests/bin/&lt;configuration&gt;/&lt;framework&gt; is five levels down).</summary>
     public static string RepositoryRoot =>
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
 
-    /// <summary>The api project's build output for the configuration these tests were built in.</summary>
-    private static string ApiAssembly()
+    /// <summary>A project's build output for the configuration these tests were built in.</summary>
+    private static string BuiltAssembly(string project, string file)
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var path = Path.Combine(RepositoryRoot, "api", "bin", testBin.Parent!.Name, testBin.Name, "MirrorGate.Api.dll");
+        var path = Path.Combine(RepositoryRoot, project, "bin", testBin.Parent!.Name, testBin.Name, file);
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.", path);
     }
 }
