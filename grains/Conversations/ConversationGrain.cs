@@ -1,6 +1,7 @@
 using MirrorGate.GrainInterfaces.Conversations;
 using MirrorGate.Grains.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Placement;
 
 namespace MirrorGate.Grains.Conversations;
 
@@ -10,8 +11,12 @@ public sealed record ConversationState
 }
 
 /// <summary>Owner account, starting user and last assistant message of one upstream conversation.</summary>
-/// <remarks>Every chat turn makes one of these, and most are never continued: they leave memory after two idle minutes.</remarks>
+/// <remarks>
+/// Every chat turn makes one of these, and most are never continued: they are placed on the silo that serves the
+/// turn (no network hop to record it) and leave memory after two idle minutes.
+/// </remarks>
 [GrainType("conversation")]
+[PreferLocalPlacement]
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class ConversationGrain(
     [PersistentState("conversation")] IPersistentState<ConversationState> state,
