@@ -20,6 +20,7 @@ namespace MirrorGate.Api.Chat;
 /// </remarks>
 public sealed class ActiveTurn(
     TurnSettlement settlement,
+    string requestId,
     UpstreamTurn upstream,
     Caller caller,
     ModelDefinition model,
@@ -57,8 +58,8 @@ public sealed class ActiveTurn(
         }
     }
 
-    /// <summary>The idempotency key of this turn's usage record.</summary>
-    private string RequestId { get; } = TurnSettlement.NewRequestId();
+    /// <summary>The idempotency key of this turn's use of a limit and of its usage record.</summary>
+    private string RequestId { get; } = requestId;
 
     /// <summary>
     /// The turn was answered in full: keep the reserved use and record it. Call before the last bytes

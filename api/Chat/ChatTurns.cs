@@ -13,6 +13,10 @@ namespace MirrorGate.Api.Chat;
 /// </summary>
 public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, ConversationDispatcher dispatcher, TurnSettlement settlement)
 {
+    private const int ReserveAttempts = 3;
+
+    private static readonly TimeSpan ReserveRetryPause = TimeSpan.FromMilliseconds(250);
+
     /// <param name="temporary">A temporary chat (<c>history_and_training_disabled</c>): the upstream keeps nothing, so neither does the gateway.</param>
     /// <param name="buildBody">Builds the upstream body once the continued conversation (if any) is known.</param>
     public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken)
@@ -27,8 +31,9 @@ public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, Convers
             }
         }
 
+        var requestId = TurnSettlement.NewRequestId();
         var user = caller.UserName is { } name ? grains.GetGrain<IUserGrain>(name) : null;
-        var admission = user is null ? null : await user.TryReserveAsync(model.Id, catalogued: models.TryGet(model.Id, out _));
+        var admission = user is null ? null : await ReserveAsync(user, model, requestId);
         if (admission is { Granted: false })
         {
             return TurnStart.Fail(admission.Refusal switch
@@ -59,8 +64,30 @@ public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, Convers
             return TurnStart.Fail(dispatch.Failure!);
         }
 
-        return TurnStart.Ok(new ActiveTurn(settlement, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
+        return TurnStart.Ok(new ActiveTurn(settlement, requestId, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
     }
+
+    /// <summary>
+    /// Takes the use, asking again with the same request id when the answer was lost to a silo that is going away
+    /// (the grain may have stored the grant already: asking again returns it rather than taking a second use). A
+    /// failure that outlasts the retries reaches the client as a 503.
+    /// </summary>
+    private async Task<LimitDecision> ReserveAsync(IUserGrain user, ModelDefinition model, string requestId)
+    {
+        var catalogued = models.TryGet(model.Id, out _);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await user.TryReserveAsync(model.Id, catalogued, requestId);
+            }
+            catch (Exception ex) when (attempt < ReserveAttempts && GatewayFailure.IsClusterFailure(ex) && ex is not MirrorGate.GrainInterfaces.Errors.StorageUnavailableException)
+            {
+                await Task.Delay(ReserveRetryPause * attempt);
+            }
+        }
+    }
+
 
     private static async Task ReleaseAsync(IUserGrain? user, LimitDecision? admission)
     {

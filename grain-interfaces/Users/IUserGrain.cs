@@ -27,7 +27,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// reservation is given back with <see cref="ReleaseAsync"/> if the request fails.
     /// </summary>
     /// <param name="catalogued">Whether the model is one the gateway offers; an unknown name is refused for a user with limits.</param>
-    Task<LimitDecision> TryReserveAsync(string model, bool catalogued);
+    /// <param name="requestId">
+    /// The request's idempotency key: asking again with it (after a reply lost to a silo that stopped) returns the
+    /// use already granted to it instead of taking another.
+    /// </param>
+    Task<LimitDecision> TryReserveAsync(string model, bool catalogued, string requestId);
 
     /// <summary>Gives back a use whose request failed.</summary>
     Task ReleaseAsync(LimitReservation reservation);

@@ -79,7 +79,7 @@ public sealed class UserGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<LimitDecision> TryReserveAsync(string model, bool catalogued)
+    public async Task<LimitDecision> TryReserveAsync(string model, bool catalogued, string requestId)
     {
         if (!state.RecordExists || state.State.LoggedOut)
         {
@@ -102,13 +102,19 @@ public sealed class UserGrain(
         var now = time.GetUtcNow();
         var window = TimeSpan.FromMinutes(limit.EveryMinute);
         var live = windows.State.Windows.GetValueOrDefault(key, []).RemoveAll(g => g.At + window <= now);
+        if (live.FirstOrDefault(g => g.RequestId == requestId) is { } earlier)
+        {
+            // Asked again for a request already granted (its first answer was lost): the same use, not another.
+            return LimitDecision.Grant(new LimitReservation(key, earlier.Id), state.State.IsolatedSession);
+        }
+
         if (live.Length >= limit.LimitCount)
         {
             return LimitDecision.Refuse(limit, live.Min(g => g.At) + window - now);
         }
 
         var id = windows.State.LastGrantId + 1;
-        windows.State = windows.State with { Windows = windows.State.Windows.SetItem(key, live.Add(new Grant(id, now))), LastGrantId = id };
+        windows.State = windows.State with { Windows = windows.State.Windows.SetItem(key, live.Add(new Grant(id, now, requestId))), LastGrantId = id };
         await windows.WriteStateAsync();
         return LimitDecision.Grant(new LimitReservation(key, id), state.State.IsolatedSession);
     }

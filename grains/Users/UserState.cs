@@ -33,5 +33,5 @@ public sealed record UserWindowsState
     public long LastGrantId { get; init; }
 }
 
-/// <summary>One use granted at <paramref name="At"/>.</summary>
-public sealed record Grant(long Id, DateTimeOffset At);
+/// <summary>One use granted at <paramref name="At"/> to the request <paramref name="RequestId"/>.</summary>
+public sealed record Grant(long Id, DateTimeOffset At, string? RequestId = null);

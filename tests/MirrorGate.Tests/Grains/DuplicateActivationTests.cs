@@ -30,14 +30,14 @@ public sealed class DuplicateActivationTests
         var onA = a.Grains.GetGrain<IUserGrain>("twice");
         var onB = b.Grains.GetGrain<IUserGrain>("twice");
         await onA.ConfigureAsync(new UserSettings([new ModelLimit(Model, 60, 2)], IsolatedSession: true));
-        Assert.True((await onA.TryReserveAsync(Model, catalogued: true)).Granted);
+        Assert.True((await onA.TryReserveAsync(Model, catalogued: true, Guid.NewGuid().ToString("N"))).Granted);
         Assert.NotNull(await onB.GetSnapshotAsync());
         var staleActivation = b.Cluster.Activation(onB).ActivationId;
 
         // A takes the last use; B's activation still holds the window with one use left.
-        Assert.True((await onA.TryReserveAsync(Model, catalogued: true)).Granted);
+        Assert.True((await onA.TryReserveAsync(Model, catalogued: true, Guid.NewGuid().ToString("N"))).Granted);
         LimitDecision? decision = null;
-        var error = await Record.ExceptionAsync(async () => decision = await onB.TryReserveAsync(Model, catalogued: true));
+        var error = await Record.ExceptionAsync(async () => decision = await onB.TryReserveAsync(Model, catalogued: true, Guid.NewGuid().ToString("N")));
         if (error is null)
         {
             // Also sound: B re-read the window itself and found it full.
@@ -48,14 +48,14 @@ public sealed class DuplicateActivationTests
             Assert.IsType<InconsistentStateException>(error);
         }
 
-        var next = await onB.TryReserveAsync(Model, catalogued: true);
+        var next = await onB.TryReserveAsync(Model, catalogued: true, Guid.NewGuid().ToString("N"));
         Assert.Equal(LimitRefusal.LimitReached, next.Refusal);
         if (error is not null)
         {
             Assert.NotEqual(staleActivation, b.Cluster.Activation(onB).ActivationId);
         }
 
-        Assert.Equal(LimitRefusal.LimitReached, (await onA.TryReserveAsync(Model, catalogued: true)).Refusal);
+        Assert.Equal(LimitRefusal.LimitReached, (await onA.TryReserveAsync(Model, catalogued: true, Guid.NewGuid().ToString("N"))).Refusal);
     }
 
     /// <summary>

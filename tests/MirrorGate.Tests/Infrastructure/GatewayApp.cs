@@ -68,6 +68,36 @@ public sealed class GatewayApp : IAsyncDisposable
     {
         var simulator = sharedSimulator ?? await UpstreamSimulator.StartAsync(simulatorOptions);
         var data = dataDirectory ?? new TempDirectory();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(settings, time, services, simulator, sharedSimulator is null, data, dataDirectory is null, kestrel);
+            }
+            catch (Exception ex) when (attempt < 3 && settings?.ContainsKey("Cluster:SiloPort") != true && IsPortTaken(ex))
+            {
+                // The free silo port was taken by another test's listener between FreePorts.Next() and the silo's bind:
+                // start again on another one (same data folder, so this is just a restart).
+            }
+            catch
+            {
+                if (sharedSimulator is null)
+                {
+                    await simulator.DisposeAsync();
+                }
+
+                if (dataDirectory is null)
+                {
+                    data.Dispose();
+                }
+
+                throw;
+            }
+        }
+    }
+
+    private static async Task<GatewayApp> StartOnceAsync(IDictionary<string, string?>? settings, TimeProvider? time, Action<IServiceCollection>? services, UpstreamSimulator simulator, bool ownsSimulator, TempDirectory data, bool ownsData, bool kestrel)
+    {
         var all = new Dictionary<string, string?>
         {
             ["Silo:DataDirectory"] = data.Path,
@@ -111,7 +141,7 @@ public sealed class GatewayApp : IAsyncDisposable
                 services?.Invoke(collection);
             });
         });
-        var app = new GatewayApp(simulator, sharedSimulator is null, data, dataDirectory is null, factory);
+        var app = new GatewayApp(simulator, ownsSimulator, data, ownsData, factory);
         try
         {
             if (kestrel)
@@ -132,7 +162,7 @@ public sealed class GatewayApp : IAsyncDisposable
             // the start failure is what the caller must see, not one from tearing down a half-built host.
             try
             {
-                await app.DisposeAsync();
+                await factory.DisposeAsync();
             }
             catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or AggregateException)
             {
@@ -141,6 +171,14 @@ public sealed class GatewayApp : IAsyncDisposable
             throw;
         }
     }
+
+    private static bool IsPortTaken(Exception exception) => exception switch
+    {
+        Microsoft.AspNetCore.Connections.AddressInUseException => true,
+        System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsPortTaken),
+        _ => exception.InnerException is { } inner && IsPortTaken(inner),
+    };
 
     /// <summary>An HTTP client to the gateway; <paramref name="bearer"/> goes into <c>Authorization: Bearer</c>.</summary>
     public HttpClient CreateClient(string? bearer = null)

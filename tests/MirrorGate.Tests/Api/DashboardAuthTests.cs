@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using MirrorGate.Tests.Infrastructure;
+
+namespace MirrorGate.Tests.Api;
+
+/// <summary>
+/// The Orleans dashboard at <c>/dashboard</c> has no sign-in of its own; every route of it, its data APIs included,
+/// sits behind the admin password, given as a bearer or as HTTP Basic (issue 7, item 5).
+/// </summary>
+public sealed class DashboardAuthTests
+{
+    private static readonly string[] Routes = ["/dashboard", "/dashboard/", "/dashboard/DashboardCounters", "/dashboard/ClusterStats"];
+
+    // The dashboard shows grain state and logs: a route left open would leak the cluster's inner workings.
+    [Fact]
+    public async Task Every_dashboard_route_challenges_a_missing_or_wrong_password_and_admits_the_admin_password_as_bearer_or_basic()
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        foreach (var route in Routes)
+        {
+            foreach (var (label, header) in new (string, AuthenticationHeaderValue?)[]
+            {
+                ("no credentials", null),
+                ("wrong bearer", new("Bearer", "wrong-password")),
+                ("wrong basic", Basic("admin", "wrong-password")),
+                ("right user name, empty password", Basic(GatewayApp.AdminPassword, string.Empty)),
+            })
+            {
+                using var refused = await GetAsync(app, route, header);
+                Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{route} with {label}: {(int)refused.StatusCode}");
+                Assert.Contains(refused.Headers.WwwAuthenticate, c => c.Scheme == "Basic");
+            }
+
+            foreach (var (label, header) in new (string, AuthenticationHeaderValue)[]
+            {
+                ("bearer", new("Bearer", GatewayApp.AdminPassword)),
+                ("basic", Basic("any", GatewayApp.AdminPassword)),
+            })
+            {
+                using var admitted = await GetAsync(app, route, header);
+                Assert.True((int)admitted.StatusCode is >= 200 and < 400, $"{route} with {label}: {(int)admitted.StatusCode}");
+            }
+        }
+    }
+
+    // Without a configured password nobody gets in, not even with an empty password or the test suite's usual one.
+    [Fact]
+    public async Task With_no_admin_password_configured_every_dashboard_route_is_401()
+    {
+        await using var app = await GatewayApp.StartAsync(new Dictionary<string, string?> { ["Gateway:AdminPassword"] = string.Empty });
+
+        foreach (var route in Routes)
+        {
+            foreach (var header in new AuthenticationHeaderValue?[]
+            {
+                null,
+                new("Bearer", GatewayApp.AdminPassword),
+                Basic("any", GatewayApp.AdminPassword),
+                Basic("any", string.Empty),
+            })
+            {
+                using var refused = await GetAsync(app, route, header);
+                Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{route} with {header?.Scheme ?? "nothing"}: {(int)refused.StatusCode}");
+            }
+        }
+    }
+
+    private static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+    private static async Task<HttpResponseMessage> GetAsync(GatewayApp app, string route, AuthenticationHeaderValue? header)
+    {
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, route);
+        request.Headers.Authorization = header;
+        return await client.SendAsync(request);
+    }
+}
