@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A Redis server of MirrorGate's own (the cluster's membership and reminder store), on loopback only.
+# A Redis server of MirrorGate's own (the cluster's membership store), on loopback only.
 #
 #   deploy/redis.sh start  [--port N] [--dir DIR]   install if needed, configure, start; prints the connection string
 #   deploy/redis.sh stop   [--dir DIR]              stops the server in DIR (if this script started one there)
@@ -16,7 +16,7 @@
 #
 # The server is one of its own: a config file written into DIR (DIR/redis.conf: bind 127.0.0.1,
 # protected mode, no Unix socket, data, pid file and DIR/redis.log in DIR, append-only file with
-# fsync every second so that memberships and reminders survive a restart), daemonized by redis-server
+# fsync every second so that the membership table survives a restart), daemonized by redis-server
 # itself. It never uses or touches the Debian-managed instance (systemd or init script, port 6379) or
 # any server it did not start: it only acts on a DIR holding its marker file.
 #
@@ -270,7 +270,7 @@ pidfile "$PIDFILE"
 logfile "$LOGFILE"
 loglevel notice
 dir "$DIR"
-# Memberships and reminders must survive a restart: an append-only file, fsynced every second.
+# The membership table should survive a restart: an append-only file, fsynced every second.
 appendonly yes
 appendfsync everysec
 always-show-logo no

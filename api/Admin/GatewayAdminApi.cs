@@ -48,7 +48,7 @@ public static class GatewayAdminApi
         admin.MapPost("/get-chatgpt-use-count", GetChatGptUseCountAsync);
 
         // Gateway-defined (not in the seed): take an account out of service or put it back. In a
-        // cluster every node stops picking it as soon as the change notice arrives.
+        // cluster every node stops picking it as soon as the account grain's change reaches its pool (milliseconds).
         admin.MapPost("/set-chatgpt-status", SetChatGptStatusAsync);
 
         // Gateway-defined: the nodes of this cluster as the membership table shows them.

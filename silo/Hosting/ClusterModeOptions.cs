@@ -59,7 +59,7 @@ public sealed partial class ClusterModeOptions
     /// <summary>Missed probes before a silo votes another dead; empty keeps Orleans' 3.</summary>
     public int? MissedProbesLimit { get; set; }
 
-    /// <summary>Cluster mode: both stores are configured.</summary>
+    /// <summary>Cluster mode: a store of a cluster is configured (a silo needs both; a front end only Redis).</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Redis) || !string.IsNullOrWhiteSpace(Postgres);
 
     public string EffectiveSchema => string.IsNullOrWhiteSpace(Schema) ? "public" : Schema;
@@ -82,9 +82,9 @@ public sealed partial class ClusterModeOptions
     }
 
     private string? Validate() =>
-        Enabled && string.IsNullOrWhiteSpace(Redis) ? $"cluster mode needs a Redis connection too (Cluster:Redis or {RedisVariable}); only PostgreSQL is set."
-        : Enabled && string.IsNullOrWhiteSpace(Postgres) ? $"cluster mode needs a PostgreSQL connection too (Cluster:Postgres or {PostgresVariable}); only Redis is set."
-        : Role == NodeRole.FrontEnd && !Enabled ? "Cluster:Role=FrontEnd needs a cluster to front: set Cluster:Redis and Cluster:Postgres."
+        Role == NodeRole.FrontEnd && string.IsNullOrWhiteSpace(Redis) ? $"Cluster:Role=FrontEnd needs a cluster to front: set Cluster:Redis (or {RedisVariable}), where its silos are listed."
+        : Enabled && string.IsNullOrWhiteSpace(Redis) ? $"cluster mode needs a Redis connection too (Cluster:Redis or {RedisVariable}); only PostgreSQL is set."
+        : Role == NodeRole.Silo && Enabled && string.IsNullOrWhiteSpace(Postgres) ? $"cluster mode needs a PostgreSQL connection too (Cluster:Postgres or {PostgresVariable}); only Redis is set."
         : !string.IsNullOrEmpty(Schema) && !SchemaPattern().IsMatch(Schema) ? "Cluster:Schema must be 1 to 50 lower-case letters, digits or underscores, starting with a letter or underscore."
         : SiloPort is <= 0 or > 65535 || GatewayPort is < 0 or > 65535 ? "Cluster:SiloPort must be a port number, and Cluster:GatewayPort a port number or 0."
         : StartupTimeout <= TimeSpan.Zero ? "Cluster:StartupTimeout must be positive."

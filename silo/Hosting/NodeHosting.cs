@@ -52,6 +52,7 @@ public static class NodeHosting
                 client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.Redis!));
                 client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+                client.UseConnectionRetryFilter<ClusterConnectRetry>();
             });
             return node;
         }

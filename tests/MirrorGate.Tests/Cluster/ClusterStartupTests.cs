@@ -62,6 +62,23 @@ public sealed class ClusterStartupTests
         Assert.Contains("Cluster:Role=FrontEnd needs a cluster", Flatten(failure), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_front_end_whose_cluster_has_no_silo_is_retried_then_refuses_to_start_saying_so()
+    {
+        var clusterId = RedisTestServer.NewClusterId();
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => GatewayApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Cluster:Role"] = "FrontEnd",
+            ["Cluster:Redis"] = RedisTestServer.ConnectionString,
+            ["Cluster:ClusterId"] = clusterId,
+            ["Cluster:StartupTimeout"] = "00:00:03",
+        }));
+
+        var message = Flatten(failure);
+        Assert.Contains($"no silo of cluster '{clusterId}'", message, StringComparison.Ordinal);
+        Assert.Contains("within 3 s", message, StringComparison.Ordinal);
+    }
+
     private static string Flatten(Exception exception)
     {
         var messages = new List<string>();
