@@ -56,6 +56,9 @@ internal sealed record BenchOptions
     /// <summary>Cluster mode: Npgsql connection string of the PostgreSQL the nodes share (default: env <c>MIRRORGATE_POSTGRES</c>).</summary>
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("MIRRORGATE_POSTGRES");
 
+    /// <summary>Cluster mode: StackExchange.Redis configuration string of the membership store (default: env <c>MIRRORGATE_REDIS</c>).</summary>
+    public string? Redis { get; init; } = Environment.GetEnvironmentVariable("MIRRORGATE_REDIS");
+
     /// <summary>Cluster mode: the server log of that PostgreSQL (statement timings for the round-trip count are read from it).</summary>
     public string? PostgresLog { get; init; }
 
@@ -68,7 +71,10 @@ internal sealed record BenchOptions
     /// <summary>Cluster mode: sequential requests per caller kind and scenario in the round-trip count.</summary>
     public int RoundTripRequests { get; init; } = 30;
 
-    /// <summary>The defaults of <c>--cluster</c>: fewer requests per run (five configurations), a bounded whole.</summary>
+    /// <summary>
+    /// The defaults of <c>--cluster</c>: fewer requests per run (five configurations), a bounded whole; the profile is
+    /// of a cluster node (<c>--no-profile</c> skips it).
+    /// </summary>
     public static BenchOptions ClusterDefaults { get; } = new()
     {
         Cluster = true,
@@ -76,7 +82,7 @@ internal sealed record BenchOptions
         Requests = 500,
         WarmUp = 300,
         Variants = false,
-        Profile = false,
+        Profile = true,
         Output = Path.Combine("bench", "results", "cluster.md"),
         Deadline = TimeSpan.FromMinutes(25),
     };
@@ -109,6 +115,7 @@ internal sealed record BenchOptions
                 "--quick" => options with { Rounds = 1, Requests = 200, WarmUp = 200, Concurrency = [1, 8], RoundTripRequests = 10 },
                 "--cluster" => options,
                 "--postgres" => options with { Postgres = Next() },
+                "--redis" => options with { Redis = Next() },
                 "--postgres-log" => options with { PostgresLog = Next() },
                 "--nginx" => options with { Nginx = Next() },
                 "--nodes" => options with { Nodes = PositiveInt(Next()) },
@@ -138,9 +145,10 @@ internal sealed record BenchOptions
           --gateway-dll PATH    gateway assembly to start (default: MirrorGate.Api.dll next to the benchmark)
           --gateway-env K=V     environment variable for the gateway process (repeatable; for experiments)
           --gateway-setting K=V configuration setting for the gateway process (repeatable; for experiments)
-        Cluster mode (see bench/cluster.sh, which starts PostgreSQL and finds nginx):
+        Cluster mode (see bench/cluster.sh, which starts Redis and PostgreSQL and finds nginx):
           --cluster             embedded vs cluster mode, 1..N nodes behind nginx (report: bench/results/cluster.md);
-                                defaults then: concurrency 1,8,16, 500 requests, warm-up 300
+                                defaults then: concurrency 1,8,16, 500 requests, warm-up 300, a profile of node 1
+          --redis CONN          Redis of the cluster's membership, host:port (default: env MIRRORGATE_REDIS)
           --postgres CONN       Npgsql connection string of the shared PostgreSQL (default: env MIRRORGATE_POSTGRES)
           --postgres-log PATH   that server's log file (for the round-trip count's statement timings)
           --nginx PATH          nginx binary (default: nginx in PATH)

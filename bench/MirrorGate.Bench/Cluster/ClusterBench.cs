@@ -4,17 +4,19 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using MirrorGate.Bench.Gateway;
 using MirrorGate.Bench.Load;
+using MirrorGate.Bench.Profiling;
 using MirrorGate.Bench.Simulator;
 using MirrorGate.Bench.Targets;
 
 namespace MirrorGate.Bench.Cluster;
 
 /// <summary>
-/// The cluster-mode benchmark: the same chat turns through an embedded node (SQLite), a cluster node (PostgreSQL)
-/// called directly, and 1..N cluster nodes behind nginx, each against the upstream client calling the simulator
-/// directly, as the main benchmark does; plus CPU per component, what the database does per request under load,
-/// and the counted statements of one request (<see cref="RoundTripCounter"/>). Every process it starts is its own
-/// child and is stopped on the way out; PostgreSQL is the caller's (bench/cluster.sh starts and stops it).
+/// The cluster-mode benchmark: the same chat turns through an embedded node (one silo, SQLite), a cluster node
+/// (Orleans silo with membership on Redis, state on PostgreSQL) called directly, and 1..N cluster nodes behind
+/// nginx, each against the upstream client calling the simulator directly, as the main benchmark does; plus CPU
+/// per component, what the database does per request under load, an EventPipe profile of an embedded and a cluster
+/// node, and the counted statements of one request (<see cref="RoundTripCounter"/>). Every process it starts is its
+/// own child and is stopped on the way out; Redis and PostgreSQL are the caller's (bench/cluster.sh starts and stops them).
 /// </summary>
 internal sealed partial class ClusterBench(BenchOptions options)
 {
@@ -25,15 +27,16 @@ internal sealed partial class ClusterBench(BenchOptions options)
     /// <summary>The configuration name of the paired node-vs-nginx runs.</summary>
     public const string Hop = "nginx hop";
     private static readonly TimeSpan RunCap = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(10);
     private readonly List<ClusterRun> _runs = [];
 
     public static string ThroughNginx(int nodes) => $"cluster, {nodes} node{(nodes == 1 ? "" : "s")} + nginx";
 
     public async Task<string> RunAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(options.Postgres))
+        if (string.IsNullOrWhiteSpace(options.Postgres) || string.IsNullOrWhiteSpace(options.Redis))
         {
-            throw new InvalidOperationException("--cluster needs a PostgreSQL: --postgres <connection string> or MIRRORGATE_POSTGRES (bench/cluster.sh starts one).");
+            throw new InvalidOperationException("--cluster needs a PostgreSQL and a Redis: --postgres <connection string> (or MIRRORGATE_POSTGRES) and --redis <host:port> (or MIRRORGATE_REDIS); bench/cluster.sh starts both.");
         }
 
         var clock = Stopwatch.StartNew();
@@ -42,47 +45,75 @@ internal sealed partial class ClusterBench(BenchOptions options)
         var shippedNginx = FindUp(Path.Combine("deploy", "nginx", "mirrorgate.conf"));
         var stamp = started.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var secretsKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var facts = new ClusterFacts { Commit = options.Commit ?? Report.MarkdownReport.GitCommit(), Schema = "bench_" + stamp, LoadAtStart = LoadAverage() };
+        var facts = new ClusterFacts { Commit = options.Commit ?? Report.MarkdownReport.GitCommit(), Schema = "bench_" + stamp, ClusterId = "bench-" + stamp, LoadAtStart = LoadAverage() };
 
         await using var probe = await PostgresProbe.OpenAsync(options.Postgres, cancellationToken);
         facts.PostgresVersion = probe.Version;
         facts.PostgresSettings = probe.Settings;
         facts.HasStatements = probe.HasStatements;
-        Progress($"PostgreSQL {probe.Version} ({probe.Settings}); pg_stat_statements: {(probe.HasStatements ? "yes" : "no")}");
+        var redis = await RedisInfo.ReadAsync(options.Redis, cancellationToken);
+        facts.RedisVersion = redis.Version;
+        Progress($"PostgreSQL {probe.Version} ({probe.Settings}); pg_stat_statements: {(probe.HasStatements ? "yes" : "no")}; Redis {redis.Version} (pid {redis.ProcessId})");
         try
         {
             await probe.ConfigureAsync(cancellationToken);
             await using var simulator = await SimulatorProcess.StartAsync(options, cancellationToken);
             Progress($"simulator on {simulator.BaseUrl}");
 
-            // The embedded node: SQLite in its data folder, no PostgreSQL.
+            // The embedded node: SQLite in its data folder, localhost clustering, no Redis or PostgreSQL.
             await using var embedded = await GatewayProcess.StartAsync(gatewayDll, simulator.BaseUrl, GatewayLogging.Warning, options, cancellationToken);
             await embedded.ImportAccountAsync((await simulator.LoginAsync(AccountEmail, cancellationToken)).RefreshToken, cancellationToken);
 
-            // The cluster: node 1 first, the account imported through it, then the others (they load the pool at start).
+            // The cluster: node 1 first, the account imported through it, then the others (they read the pool from the
+            // account grains when they start), each on silo and gateway ports of its own; then every node must see them all.
             var nodes = new List<GatewayProcess>();
             try
             {
                 for (var i = 1; i <= options.Nodes; i++)
                 {
                     nodes.Add(await GatewayProcess.StartAsync(gatewayDll, simulator.BaseUrl, GatewayLogging.Warning, options, cancellationToken,
-                    [
-                        $"--Cluster:Postgres={options.Postgres};Application Name=mg-node-{i}",
-                        $"--Cluster:Schema={facts.Schema}",
-                        $"--Secrets:Key={secretsKey}",
-                    ]));
+                        NodeSettings(options, facts.Schema, facts.ClusterId, secretsKey, $"mg-node-{i}")));
                     if (i == 1)
                     {
                         await nodes[0].ImportAccountAsync((await simulator.LoginAsync(AccountEmail, cancellationToken)).RefreshToken, cancellationToken);
                     }
                 }
 
+                foreach (var node in nodes)
+                {
+                    await node.WaitForSilosAsync(nodes.Count, TimeSpan.FromSeconds(60), cancellationToken);
+                }
+
                 await using var nginx = await NginxProcess.StartAsync(options.Nginx, shippedNginx, [.. nodes.Select(n => n.BaseAddress)], leastConn: false, cancellationToken);
                 facts.NginxVersion = nginx.Version;
-                Progress($"embedded node pid {embedded.ProcessId}; cluster nodes {string.Join(", ", nodes.Select(n => n.ProcessId))} (schema {facts.Schema}); nginx {nginx.Version} pid {nginx.ProcessId} on {string.Join(", ", nginx.Fronts.Select(f => f.Authority))}");
+                Progress($"embedded node pid {embedded.ProcessId}; cluster nodes {string.Join(", ", nodes.Select(n => n.ProcessId))} (cluster {facts.ClusterId}, schema {facts.Schema}, {nodes.Count} active silos); nginx {nginx.Version} pid {nginx.ProcessId} on {string.Join(", ", nginx.Fronts.Select(f => f.Authority))}");
 
-                await MeasureAllAsync(simulator, embedded, nodes, nginx, probe, facts, cancellationToken);
+                await MeasureAllAsync(simulator, embedded, nodes, nginx, probe, redis.ProcessId, facts, cancellationToken);
                 facts.NodeRss = [.. nodes.Select(n => n.CurrentRss()).Prepend(embedded.CurrentRss())];
+
+                if (options.Profile)
+                {
+                    Progress("profile: idle cluster node 1 and idle embedded node");
+                    facts.Profiles.Add(await IdleProfiler.RunAsync(nodes[0], TimeSpan.FromSeconds(10), $"Profile of cluster node 1 of {nodes.Count} with no request in flight (EventPipe)", cancellationToken));
+                    facts.Profiles.Add(await IdleProfiler.RunAsync(embedded, TimeSpan.FromSeconds(10), "Profile of the embedded node with no request in flight (EventPipe)", cancellationToken));
+
+                    // One extra run each (not in the figures): what the embedded node and cluster node 1 spend their time on.
+                    var connections = options.Concurrency.Max() * 2;
+                    var concurrency = Math.Min(8, options.Concurrency.Max());
+                    using (var target = new GatewayTarget("gateway", embedded.BaseAddress, connections, GatewayProcess.ServiceKey))
+                    {
+                        Progress("profile: embedded node");
+                        facts.Profiles.Add(await Profiler.RunAsync(embedded, target, Scenario.Streamed, concurrency, options.RequestsFor(8), cancellationToken,
+                            "Profile of the embedded node (EventPipe)"));
+                    }
+
+                    using (var target = new GatewayTarget("gateway", nodes[0].BaseAddress, connections, GatewayProcess.ServiceKey))
+                    {
+                        Progress("profile: cluster node 1");
+                        facts.Profiles.Add(await Profiler.RunAsync(nodes[0], target, Scenario.Streamed, concurrency, options.RequestsFor(8), cancellationToken,
+                            $"Profile of cluster node 1 of {nodes.Count}, called directly (EventPipe)"));
+                    }
+                }
             }
             finally
             {
@@ -93,7 +124,7 @@ internal sealed partial class ClusterBench(BenchOptions options)
             }
 
             Progress("round trips: counting the statements of single requests");
-            facts.RoundTrips = await RoundTripCounter.RunAsync(options, gatewayDll, simulator, probe, options.Postgres, "bench_rt_" + stamp, secretsKey, AccountEmail, Progress, cancellationToken);
+            facts.RoundTrips = await RoundTripCounter.RunAsync(options, gatewayDll, simulator, probe, "bench_rt_" + stamp, "bench-rt-" + stamp, secretsKey, AccountEmail, Progress, cancellationToken);
         }
         finally
         {
@@ -107,7 +138,26 @@ internal sealed partial class ClusterBench(BenchOptions options)
         return ClusterReport.Build(options, facts, _runs);
     }
 
-    private async Task MeasureAllAsync(SimulatorProcess simulator, GatewayProcess embedded, List<GatewayProcess> nodes, NginxProcess nginx, PostgresProbe probe, ClusterFacts facts, CancellationToken cancellationToken)
+    /// <summary>
+    /// The settings that make a gateway process a member of the bench's cluster (as docs/cluster.md lists them for
+    /// several nodes on one machine): the shared Redis, PostgreSQL schema, cluster and service id, and secrets key;
+    /// silo and gateway ports of its own; advertised on loopback. The application name tells its database sessions
+    /// apart (<c>mg-node-…</c>: the probe watches those).
+    /// </summary>
+    public static IReadOnlyList<string> NodeSettings(BenchOptions options, string schema, string clusterId, string secretsKey, string applicationName) =>
+    [
+        $"--Cluster:Redis={options.Redis}",
+        $"--Cluster:Postgres={options.Postgres};Application Name={applicationName}",
+        $"--Cluster:Schema={schema}",
+        $"--Cluster:ClusterId={clusterId}",
+        $"--Cluster:ServiceId={clusterId}",
+        $"--Cluster:SiloPort={Loopback.FreePort()}",
+        $"--Cluster:GatewayPort={Loopback.FreePort()}",
+        "--Cluster:AdvertisedAddress=127.0.0.1",
+        $"--Secrets:Key={secretsKey}",
+    ];
+
+    private async Task MeasureAllAsync(SimulatorProcess simulator, GatewayProcess embedded, List<GatewayProcess> nodes, NginxProcess nginx, PostgresProbe probe, int redisPid, ClusterFacts facts, CancellationToken cancellationToken)
     {
         var connections = options.Concurrency.Max() * 2;
         await using var direct = new DirectTarget(simulator.BaseUrl, (await simulator.LoginAsync(AccountEmail, cancellationToken)).AccessToken);
@@ -123,7 +173,7 @@ internal sealed partial class ClusterBench(BenchOptions options)
 
         try
         {
-            // Every node answers by itself before anything is measured (the later ones loaded the pool at start).
+            // Every node answers by itself before anything is measured (the later ones read the pool at start).
             foreach (var node in nodes.Prepend(embedded))
             {
                 using var check = new GatewayTarget("check", node.BaseAddress, 1, GatewayProcess.ServiceKey);
@@ -138,12 +188,13 @@ internal sealed partial class ClusterBench(BenchOptions options)
                 ("cluster nodes", () => nodes.Select(n => n.ProcessId), false),
                 ("nginx", () => [nginx.ProcessId], true),
                 ("PostgreSQL", () => probe.PostmasterPid > 0 ? [probe.PostmasterPid] : [], true),
+                ("Redis", () => redisPid > 0 ? [redisPid] : [], false),
             ]);
             facts.Components = meter.Components;
             var logOffset = options.PostgresLog is { } log && File.Exists(log) ? new FileInfo(log).Length : -1;
             Scenario[] scenarios = [Scenario.NonStream, Scenario.Streamed];
 
-            // Warm-up: JIT tiering, connection pools (HTTP, nginx keepalive, Npgsql), auto-prepared statements.
+            // Warm-up: JIT tiering, connection pools (HTTP, nginx keepalive, Npgsql, silo-to-silo), auto-prepared statements.
             foreach (var scenario in scenarios)
             {
                 await WarmUpAsync("direct", direct, scenario, cancellationToken);
@@ -152,6 +203,10 @@ internal sealed partial class ClusterBench(BenchOptions options)
                     await WarmUpAsync(name, target, scenario, cancellationToken);
                 }
             }
+
+            // What the processes burn with no request in flight (timers, membership, the dashboard's collectors, pool
+            // sync beats): on a 2-core box every node's idle CPU is taken from the others.
+            facts.IdleCpuAfterWarmUp = await IdleCpuAsync(meter, "after the warm-up", cancellationToken);
 
             for (var round = 1; round <= options.Rounds; round++)
             {
@@ -190,6 +245,7 @@ internal sealed partial class ClusterBench(BenchOptions options)
                 }
             }
 
+            facts.IdleCpuAfterRuns = await IdleCpuAsync(meter, "after the runs", cancellationToken);
             if (logOffset >= 0)
             {
                 facts.LockWaits = RoundTripCounter.ReadLog(options.PostgresLog!, logOffset)
@@ -206,6 +262,17 @@ internal sealed partial class ClusterBench(BenchOptions options)
                 target.Dispose();
             }
         }
+    }
+
+    private static async Task<IReadOnlyDictionary<string, double>> IdleCpuAsync(CpuMeter meter, string when, CancellationToken cancellationToken)
+    {
+        await Task.Delay(1000, cancellationToken);
+        var before = meter.ReadMs();
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(IdleWindow, cancellationToken);
+        var idle = CpuMeter.Difference(meter.ReadMs(), before).ToDictionary(p => p.Key, p => p.Value / clock.Elapsed.TotalSeconds, StringComparer.Ordinal);
+        Progress($"idle CPU {when} (ms per second): " + string.Join(", ", idle.Select(p => $"{p.Key} {p.Value:F1}")));
+        return idle;
     }
 
     private async Task WarmUpAsync(string name, ITurnTarget target, Scenario scenario, CancellationToken cancellationToken)
@@ -430,6 +497,9 @@ internal sealed class ClusterFacts
 
     public string Schema { get; set; } = "";
 
+    /// <summary>Orleans' cluster id (and service id) of the measured nodes, their key in Redis.</summary>
+    public string ClusterId { get; set; } = "";
+
     public DateTime Started { get; set; }
 
     public TimeSpan Duration { get; set; }
@@ -446,7 +516,18 @@ internal sealed class ClusterFacts
 
     public string NginxVersion { get; set; } = "?";
 
+    public string RedisVersion { get; set; } = "?";
+
+    /// <summary>EventPipe profiles of the embedded node and of cluster node 1 (empty with <c>--no-profile</c>).</summary>
+    public List<ProfileResult> Profiles { get; } = [];
+
     public IReadOnlyList<string> Components { get; set; } = [];
+
+    /// <summary>CPU ms per second of each component over 10 s with no request in flight, right after the warm-up.</summary>
+    public IReadOnlyDictionary<string, double> IdleCpuAfterWarmUp { get; set; } = new Dictionary<string, double>();
+
+    /// <summary>The same after the last round.</summary>
+    public IReadOnlyDictionary<string, double> IdleCpuAfterRuns { get; set; } = new Dictionary<string, double>();
 
     /// <summary>Resident set of the embedded node, then of each cluster node, after the runs (bytes).</summary>
     public IReadOnlyList<long> NodeRss { get; set; } = [];

@@ -23,8 +23,8 @@ internal static class ClusterReport
         md.AppendLine("# MirrorGate cluster-mode benchmark");
         md.AppendLine();
         md.AppendLine(Inv, $"- Run: {facts.Started:yyyy-MM-dd HH:mm} UTC, {facts.Duration.TotalSeconds:F0} s, commit `{facts.Commit}`; `dotnet run -c Release --project bench/MirrorGate.Bench -- --cluster` through `bench/cluster.sh`");
-        md.AppendLine(Inv, $"- Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; PostgreSQL {facts.PostgresVersion} (`deploy/postgres.sh`, {facts.PostgresSettings}); nginx {facts.NginxVersion}; load average (1, 5, 15 min) {facts.LoadAtStart} at the start, {facts.LoadAtEnd} at the end");
-        md.AppendLine(Inv, $"- Processes, all on those cores at once: the simulator ({options.ReplyChunks}-chunk \"v1\" replies, one `plus` account); the bench (load driver and the *direct* client); one embedded node (SQLite); {options.Nodes} cluster nodes (same PostgreSQL, schema `{facts.Schema}`, one `Secrets:Key`); one nginx (`worker_processes auto`, the `location` block and upstream options of `deploy/nginx/mirrorgate.conf`, **round robin** instead of its `least_conn`, `access_log off`) with one port per front: 1, 2 or 3 nodes; PostgreSQL. Every node is a Release build of `api` in its own process at log level Warning; all stay up for the whole run, idle when not measured");
+        md.AppendLine(Inv, $"- Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; PostgreSQL {facts.PostgresVersion} (`deploy/postgres.sh`, {facts.PostgresSettings}); Redis {facts.RedisVersion} (`deploy/redis.sh`); nginx {facts.NginxVersion}; load average (1, 5, 15 min) {facts.LoadAtStart} at the start, {facts.LoadAtEnd} at the end");
+        md.AppendLine(Inv, $"- Processes, all on those cores at once: the simulator ({options.ReplyChunks}-chunk \"v1\" replies, one `plus` account); the bench (load driver and the *direct* client); one embedded node (one Orleans silo with localhost clustering, SQLite); {options.Nodes} cluster nodes (Orleans silos co-hosted with the API: membership on Redis, cluster id `{facts.ClusterId}`; grain state, reminders and usage on PostgreSQL, schema `{facts.Schema}`; silo and gateway ports of their own, advertised on 127.0.0.1; one `Secrets:Key`); one nginx (`worker_processes auto`, the `location` block and upstream options of `deploy/nginx/mirrorgate.conf`, **round robin** instead of its `least_conn`, `access_log off`) with one port per front: 1, 2 or 3 nodes; Redis; PostgreSQL. Every node is a Release build of `api` in its own process at log level Warning; all stay up for the whole run, idle when not measured");
         md.AppendLine(Inv, $"- Each run: {options.Requests} requests per target at concurrency 1 (*direct* and *gateway* alternating request by request), {options.RequestsFor(2)} above (back to back, alternating which goes first); warm-up {options.WarmUp} per target and scenario; {options.Rounds} rounds, the order of the configurations rotating; figures are **medians of the round results**. Caller: the service key (account pool)");
         md.AppendLine("- *direct* = the gateway's own upstream client calling the simulator from the bench process (sentinel, conduit prepare, conversation POST, stream decode); *added* = gateway − direct of the same round, per statistic (a difference of percentiles, not a percentile of differences: read added p99 as approximate)");
         md.AppendLine();
@@ -67,7 +67,7 @@ internal static class ClusterReport
         }
 
         md.AppendLine();
-        md.AppendLine("Milliseconds and requests per second. *paired added p50* is the median over request pairs of gateway − direct at concurrency 1, the steadiest single figure. Above concurrency 1 everything shares the 2 cores: a gateway request/s figure there is a capacity of the whole box, not of a node. *drain* = how long after the last answer of the run the nodes still had statements or transactions in progress in PostgreSQL (work for requests whose answers had already gone out; polled every 10 ms, the next run starts only when it is 0); *incl. drain* counts that time in the run.");
+        md.AppendLine("Milliseconds and requests per second. *paired added p50* is the median over request pairs of gateway − direct at concurrency 1, the steadiest single figure. Above concurrency 1 everything shares the 2 cores: a gateway request/s figure there is a capacity of the whole box, not of a node. *drain* = how long after the last answer of the run the nodes still had statements or transactions in progress in PostgreSQL (work for requests whose answers had already gone out; polled every 10 ms, the next run starts only when it is 0; a floor of about 10 ms is the polling itself); *incl. drain* counts that time in the run.");
         md.AppendLine();
 
         // ---- Derived costs
@@ -137,7 +137,7 @@ internal static class ClusterReport
         // ---- CPU
         md.AppendLine(Inv, $"## Where the CPU goes (concurrency {top})");
         md.AppendLine();
-        md.AppendLine(Inv, $"CPU milliseconds per request of each process during the run (user + system from `/proc`, 10 ms ticks; PostgreSQL = postmaster, its children and the children it reaped), medians of rounds. With {Environment.ProcessorCount} cores the box has {Environment.ProcessorCount * 1000} CPU ms per second, so *bound* = {Environment.ProcessorCount * 1000} ÷ total is the request rate the whole setup could reach if nothing waited; *used* = measured rate × total ÷ {Environment.ProcessorCount * 1000}.");
+        md.AppendLine(Inv, $"CPU milliseconds per request of each process during the run (user + system from `/proc`, 10 ms ticks; PostgreSQL = postmaster, its children and the children it reaped; Redis = the server process), medians of rounds. With {Environment.ProcessorCount} cores the box has {Environment.ProcessorCount * 1000} CPU ms per second, so *bound* = {Environment.ProcessorCount * 1000} ÷ total is the request rate the whole setup could reach if nothing waited; *used* = measured rate × total ÷ {Environment.ProcessorCount * 1000}.");
         md.AppendLine();
         md.Append("| configuration | scenario | target |");
         foreach (var component in facts.Components)
@@ -181,13 +181,26 @@ internal static class ClusterReport
         }
 
         md.AppendLine();
+        if (facts.IdleCpuAfterWarmUp.Count > 0)
+        {
+            md.AppendLine(Inv, $"With no request in flight (every process up, 10 s each time), CPU ms per second (the cluster nodes' figure is all {options.Nodes} together; the bench's includes its own samplers):");
+            md.AppendLine();
+            md.AppendLine("| when | " + string.Join(" | ", facts.IdleCpuAfterWarmUp.Keys) + " |");
+            md.AppendLine("| --- |" + string.Concat(facts.IdleCpuAfterWarmUp.Keys.Select(_ => " ---: |")));
+            foreach (var (when, idle) in new[] { ("right after the warm-up", facts.IdleCpuAfterWarmUp), ("after the last round", facts.IdleCpuAfterRuns) })
+            {
+                md.AppendLine($"| {when} | " + string.Join(" | ", facts.IdleCpuAfterWarmUp.Keys.Select(k => idle.TryGetValue(k, out var v) ? v.ToString("F1", Inv) : "–")) + " |");
+            }
+
+            md.AppendLine();
+        }
 
         // ---- Database under load
         md.AppendLine("## The database under load");
         md.AppendLine();
         if (facts.HasStatements)
         {
-            md.AppendLine("Statements per gateway request from `pg_stat_statements` (calls during the run ÷ requests; every node's statements, heartbeats included; Npgsql's session resets counted apart, one per reset, as they ride in the same write as the next statement) and the mean execution time inside the server of the others (a statement's own time: the commit that follows it, with its WAL flush and the lock `NOTIFY` takes, is not in it). *WAL flushes* from `pg_stat_wal` (`track_wal_io_timing` on): flushes of the write-ahead log per request and their mean time, the price of `synchronous_commit = on` (one flush can serve several commits). *Backends*: every 25 ms, what the nodes' *active* backends do (`pg_stat_activity.wait_event`; CPU = no wait event): the average number active and the share of samples by wait type, with the most frequent events. `Lock` is a heavyweight lock held by another transaction (`object` = the database-wide lock `NOTIFY` takes at commit, `transactionid`/`tuple` = a row another transaction is writing, `advisory` = an advisory lock), `IO` mostly the WAL flush at commit, `LWLock` internal locks. Concurrency-1 rows cover both targets' requests (they alternate).");
+            md.AppendLine("Statements per gateway request from `pg_stat_statements` (calls during the run ÷ requests; every node's statements, reminder housekeeping included; Npgsql's session resets counted apart, one per reset, as they ride in the same write as the next statement: the nodes set `No Reset On Close`, so there should be none) and the mean execution time inside the server of the others (a statement's own time, without the commit's WAL flush). *WAL flushes* from `pg_stat_wal` (`track_wal_io_timing` on): flushes of the write-ahead log per request and their mean time, the price of `synchronous_commit = on` (one flush can serve several commits). *Backends*: every 25 ms, what the nodes' *active* backends do (`pg_stat_activity.wait_event`; CPU = no wait event): the average number active and the share of samples by wait type, with the most frequent events. `Lock` is a heavyweight lock held by another transaction (`transactionid`/`tuple` = a row another transaction is writing), `IO` mostly the WAL flush at commit, `LWLock` internal locks. Concurrency-1 rows cover both targets' requests (they alternate).");
             md.AppendLine();
             md.AppendLine("| configuration | scenario | conc. | statements/request | resets/request | mean execution ms | WAL flushes/request | mean flush ms | active backends (avg) | on CPU | Lock | IO | LWLock | other | most frequent waits |");
             md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
@@ -252,6 +265,11 @@ internal static class ClusterReport
 
         RoundTrips(md, facts.RoundTrips);
 
+        foreach (var profile in facts.Profiles)
+        {
+            md.AppendLine(profile.Markdown);
+        }
+
         if (facts.NodeRss.Count > 0)
         {
             md.AppendLine("## Node memory");
@@ -285,7 +303,7 @@ internal static class ClusterReport
             return;
         }
 
-        md.AppendLine(Inv, $"Counted from the server log, not estimated: a cluster node of its own (own schema, application name `{RoundTripCounter.NodeApplicationName}`) behind a proxy that holds the upstream conversation POST for {result.ProxyDelay.TotalMilliseconds:F0} ms and, after passing its headers on, its body for {result.ProxyDelay.TotalMilliseconds:F0} ms; `log_min_duration_statement = 0` while sequential requests run (80 ms apart, after a warm-up that loads the activations and auto-prepares the statements). Each logged statement execution of that node belongs to the request in flight and is placed by its log time (end of the statement, ms) against what the client saw: *before the first byte* of the response, *during the answer* (after the first byte, before `data: [DONE]` of a stream or the last byte of a whole answer: the client waits for these too), or *after its end*; *unclear* = within the same millisecond as one of those instants. A whole (non-stream) answer's first byte comes with its end, so its statements are all before, or after. A statement's parse/bind steps ride in its round trip and are not counted.");
+        md.AppendLine(Inv, $"Counted from the server log, not estimated: a cluster node of its own (a one-silo cluster: own cluster id on the same Redis, own schema, application name `{RoundTripCounter.NodeApplicationName}`) behind a proxy that holds the upstream conversation POST for {result.ProxyDelay.TotalMilliseconds:F0} ms and, after passing its headers on, its body for {result.ProxyDelay.TotalMilliseconds:F0} ms; `log_min_duration_statement = 0` while sequential requests run (80 ms apart, after a warm-up that activates the grains and auto-prepares the statements; every request starts a new conversation, so its conversation grain activates: one read). Each logged statement execution of that node belongs to the request in flight and is placed by its log time (end of the statement, ms) against what the client saw: *before the first byte* of the response, *during the answer* (after the first byte, before `data: [DONE]` of a stream or the last byte of a whole answer: the client waits for these too), or *after its end*; *unclear* = within the same millisecond as one of those instants. A whole (non-stream) answer's first byte comes with its end, so its statements are all before, or after. A statement's parse/bind steps ride in its round trip and are not counted.");
         md.AppendLine();
         md.AppendLine("| caller | scenario | requests | **before the first byte** | during the answer | after its end | unclear | most before the first byte in one request |");
         md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -316,12 +334,32 @@ internal static class ClusterReport
         }
 
         md.AppendLine();
+        if (result.Timings.Count > 0)
+        {
+            md.AppendLine(Inv, $"Where the node's time goes, from the same sequential requests and as many through an **embedded node** behind a proxy of its own (medians, ms; p90 in brackets): *before the upstream call* = from the request to the moment the node's conversation POST reached the proxy (authentication, the grant of a limited user, the pool pick, and the sentinel and conduit-prepare calls through the proxy, unheld, to the simulator); *after the upstream's last byte* = from the moment the proxy had passed the upstream's whole answer on to `data: [DONE]` (a stream) or the last byte (a whole answer): relaying the rest of the answer and what is awaited before its end (the conversation record and the usage record).");
+            md.AppendLine();
+            md.AppendLine("| caller | scenario | before the upstream call, embedded | before the upstream call, cluster | after the upstream's last byte, embedded | after the upstream's last byte, cluster |");
+            md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
+            foreach (var group in result.Timings.GroupBy(t => (t.Caller, t.Scenario)))
+            {
+                string Cell(string node, Func<TimedRequest, double> value)
+                {
+                    var values = group.Where(t => t.Node == node).Select(value).Order().ToArray();
+                    return values.Length == 0 ? "–" : string.Create(Inv, $"{Median(values):F2} ({values[(int)Math.Min(values.Length - 1, Math.Ceiling(values.Length * 0.9) - 1)]:F2})");
+                }
+
+                md.AppendLine(Inv, $"| {group.Key.Caller} | {group.Key.Scenario} | {Cell(RoundTripCounter.EmbeddedNode, t => t.HeadMs)} | {Cell(RoundTripCounter.ClusterNode, t => t.HeadMs)} | {Cell(RoundTripCounter.EmbeddedNode, t => t.TailMs)} | {Cell(RoundTripCounter.ClusterNode, t => t.TailMs)} |");
+            }
+
+            md.AppendLine();
+        }
+
         md.AppendLine(result.BackgroundPerSecond.Count == 0
             ? "Background statements of the node while idle: none in the idle window before the requests."
             : "Background statements of the node while idle (not counted above): " + string.Join("; ", result.BackgroundPerSecond.Select(b => $"{b.Key} {b.Value:F2}/s")) + ".");
         if (result.ResetsPerRequest > 0)
         {
-            md.AppendLine(Inv, $"Left out above: {result.ResetsPerRequest:F2} Npgsql session resets per request (one per pooled-connection rental after the first; a reset is prepended to the next command in the same write, so it adds server work but no round trip; on a connection with prepared statements it is `SET SESSION AUTHORIZATION DEFAULT; RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP`, seven statements in `pg_stat_statements`).");
+            md.AppendLine(Inv, $"Left out above: {result.ResetsPerRequest:F2} Npgsql session resets per request (a reset is prepended to the next command in the same write, so it adds server work but no round trip).");
         }
 
         md.AppendLine();

@@ -48,9 +48,9 @@ internal sealed class CpuMeter(IReadOnlyList<(string Component, Func<IEnumerable
     /// <summary>The parent of a process (for PostgreSQL: a backend's parent is the postmaster), or 0.</summary>
     public static int ParentOf(int pid) => Read(pid)?.ParentPid ?? 0;
 
-    private static Dictionary<int, Entry> ProcessTable()
+    private static Dictionary<int, ProcStat> ProcessTable()
     {
-        var table = new Dictionary<int, Entry>();
+        var table = new Dictionary<int, ProcStat>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Read(pid) is { } entry)
@@ -62,7 +62,7 @@ internal sealed class CpuMeter(IReadOnlyList<(string Component, Func<IEnumerable
         return table;
     }
 
-    private static Entry? Read(int pid)
+    private static ProcStat? Read(int pid)
     {
         try
         {
@@ -70,7 +70,7 @@ internal sealed class CpuMeter(IReadOnlyList<(string Component, Func<IEnumerable
             // After "(comm) ": state [0], ppid [1], ... utime [11], stime [12], cutime [13], cstime [14].
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-            return new Entry(int.Parse(fields[1], CultureInfo.InvariantCulture), Field(11) + Field(12), Field(13) + Field(14));
+            return new ProcStat(int.Parse(fields[1], CultureInfo.InvariantCulture), Field(11) + Field(12), Field(13) + Field(14));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
@@ -78,5 +78,5 @@ internal sealed class CpuMeter(IReadOnlyList<(string Component, Func<IEnumerable
         }
     }
 
-    private sealed record Entry(int ParentPid, long Ticks, long ReapedChildTicks);
+    private sealed record ProcStat(int ParentPid, long Ticks, long ReapedChildTicks);
 }

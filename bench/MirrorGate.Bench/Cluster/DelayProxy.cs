@@ -19,6 +19,8 @@ internal sealed class DelayProxy : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly HttpClient _http;
+    private long _lastAnswerEndTicks;
+    private long _lastPostArrivalTicks;
 
     private DelayProxy(WebApplication app, HttpClient http, Uri baseUrl)
     {
@@ -30,6 +32,12 @@ internal sealed class DelayProxy : IAsyncDisposable
     public static TimeSpan Delay { get; } = TimeSpan.FromMilliseconds(30);
 
     public Uri BaseUrl { get; }
+
+    /// <summary>When the last held answer (a conversation POST's) had been passed on whole, UTC; read after a sequential request.</summary>
+    public DateTime LastAnswerEnd => new(Interlocked.Read(ref _lastAnswerEndTicks), DateTimeKind.Utc);
+
+    /// <summary>When the last conversation POST reached the proxy (before its hold), UTC.</summary>
+    public DateTime LastPostArrival => new(Interlocked.Read(ref _lastPostArrivalTicks), DateTimeKind.Utc);
 
     public static async Task<DelayProxy> StartAsync(Uri upstream, CancellationToken cancellationToken)
     {
@@ -43,9 +51,17 @@ internal sealed class DelayProxy : IAsyncDisposable
             BaseAddress = upstream,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        app.Run(context => ForwardAsync(context, http));
+        DelayProxy? proxy = null;
+        app.Run(async context =>
+        {
+            if (await ForwardAsync(context, http, () => Interlocked.Exchange(ref proxy!._lastPostArrivalTicks, DateTime.UtcNow.Ticks)))
+            {
+                Interlocked.Exchange(ref proxy!._lastAnswerEndTicks, DateTime.UtcNow.Ticks);
+            }
+        });
+        proxy = new DelayProxy(app, http, baseUrl);
         await app.StartAsync(cancellationToken);
-        return new DelayProxy(app, http, baseUrl);
+        return proxy;
     }
 
     public async ValueTask DisposeAsync()
@@ -55,12 +71,14 @@ internal sealed class DelayProxy : IAsyncDisposable
         _http.Dispose();
     }
 
-    private static async Task ForwardAsync(HttpContext context, HttpClient http)
+    /// <returns>Whether it was a held request (a conversation POST), whose answer has now been passed on whole.</returns>
+    private static async Task<bool> ForwardAsync(HttpContext context, HttpClient http, Action onHeld)
     {
         var cancellationToken = context.RequestAborted;
         var held = context.Request.Method == HttpMethods.Post && (context.Request.Path.Value ?? string.Empty).EndsWith("/f/conversation", StringComparison.Ordinal);
         if (held)
         {
+            onHeld();
             await Task.Delay(Delay, cancellationToken);
         }
 
@@ -112,5 +130,7 @@ internal sealed class DelayProxy : IAsyncDisposable
             await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             await context.Response.Body.FlushAsync(cancellationToken);
         }
+
+        return held;
     }
 }

@@ -11,8 +11,9 @@ using MirrorGate.Bench.Simulator;
 namespace MirrorGate.Bench.Cluster;
 
 /// <summary>
-/// Counts the database statements of one chat request, for real: a cluster node of its own (schema and
-/// application name of its own) behind a <see cref="DelayProxy"/>, statement logging on
+/// Counts the database statements of one chat request, for real: a cluster node of its own (a one-silo cluster:
+/// cluster id, schema and application name of its own, on the same Redis and PostgreSQL) behind a
+/// <see cref="DelayProxy"/>, statement logging on
 /// (<c>log_min_duration_statement = 0</c>), then sequential requests, each timed at the client (sent, first byte,
 /// end). Each logged statement of that node is given to the request in flight and put before or after the
 /// first byte by its timestamp; the proxy's delays keep every statement at least 30 ms from that instant, except
@@ -23,66 +24,47 @@ internal static partial class RoundTripCounter
     public const string NodeApplicationName = "mg-node-rt";
 
     public static async Task<RoundTripResult> RunAsync(BenchOptions options, string gatewayDll, SimulatorProcess simulator, PostgresProbe probe,
-        string connectionString, string schema, string secretsKey, string accountEmail, Action<string> progress, CancellationToken cancellationToken)
+        string schema, string clusterId, string secretsKey, string accountEmail, Action<string> progress, CancellationToken cancellationToken)
     {
         if (options.PostgresLog is not { } logPath || !File.Exists(logPath))
         {
             return RoundTripResult.Skipped($"no PostgreSQL log file (pass --postgres-log; got '{options.PostgresLog}')");
         }
 
+        // First the same requests through an embedded node behind a proxy of its own (no statements to count): the
+        // node's own time before the first byte and after the upstream's last byte, to set the cluster node's beside.
+        List<TimedRequest> embeddedRequests;
+        await using (var embeddedProxy = await DelayProxy.StartAsync(simulator.BaseUrl, cancellationToken))
+        await using (var embedded = await GatewayProcess.StartAsync(gatewayDll, simulator.BaseUrl, GatewayLogging.Warning, options, cancellationToken,
+            [$"--ChatGpt:BackendBaseUrl={embeddedProxy.BaseUrl}"]))
+        {
+            await embedded.ImportAccountAsync((await simulator.LoginAsync(accountEmail, cancellationToken)).RefreshToken, cancellationToken);
+            var callers = await CallersAsync(embedded, accountEmail, cancellationToken);
+            using var http = Client(embedded);
+            await WarmUpAsync(http, callers, cancellationToken);
+            progress($"round trips: embedded node pid {embedded.ProcessId} behind a {DelayProxy.Delay.TotalMilliseconds:F0} ms delay proxy, for the timings");
+            embeddedRequests = await SequenceAsync(http, embeddedProxy, callers, EmbeddedNode, options.RoundTripRequests, cancellationToken);
+        }
+
         await using var proxy = await DelayProxy.StartAsync(simulator.BaseUrl, cancellationToken);
         await using var node = await GatewayProcess.StartAsync(gatewayDll, simulator.BaseUrl, GatewayLogging.Warning, options, cancellationToken,
-        [
-            $"--ChatGpt:BackendBaseUrl={proxy.BaseUrl}",
-            $"--Cluster:Postgres={connectionString};Application Name={NodeApplicationName}",
-            $"--Cluster:Schema={schema}",
-            $"--Secrets:Key={secretsKey}",
-        ]);
+            [$"--ChatGpt:BackendBaseUrl={proxy.BaseUrl}", .. ClusterBench.NodeSettings(options, schema, clusterId, secretsKey, NodeApplicationName)]);
+        await node.WaitForSilosAsync(1, TimeSpan.FromSeconds(60), cancellationToken);
         await node.ImportAccountAsync((await simulator.LoginAsync(accountEmail, cancellationToken)).RefreshToken, cancellationToken);
-        var mirrorToken = await MirrorTokenAsync(node.BaseAddress, accountEmail, cancellationToken);
-        progress($"round trips: node pid {node.ProcessId} behind a {DelayProxy.Delay.TotalMilliseconds:F0} ms delay proxy; mirror token user 'bench-user' with a limit on 'auto'");
-
-        (string Name, string Bearer)[] callers =
-        [
-            ("service key (account pool)", GatewayProcess.ServiceKey),
-            ("mirror token of a user with a limit on the model", mirrorToken),
-        ];
-        Scenario[] scenarios = [Scenario.Streamed, Scenario.NonStream];
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-
-        // Warm-up: activations (token, user, account grains) loaded, statements auto-prepared (after 2 uses).
-        foreach (var (_, bearer) in callers)
-        {
-            foreach (var scenario in scenarios)
-            {
-                for (var i = 0; i < 8; i++)
-                {
-                    await TimedRequestAsync(http, bearer, scenario, cancellationToken);
-                }
-            }
-        }
+        var clusterCallers = await CallersAsync(node, accountEmail, cancellationToken);
+        progress($"round trips: cluster node pid {node.ProcessId} behind a {DelayProxy.Delay.TotalMilliseconds:F0} ms delay proxy; mirror token user 'bench-user' with a limit on 'auto'");
+        using var client = Client(node);
+        await WarmUpAsync(client, clusterCallers, cancellationToken);
 
         var offset = new FileInfo(logPath).Length;
         await probe.LogStatementsAsync(on: true, cancellationToken);
         var idleFrom = DateTime.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
         var idleUntil = DateTime.UtcNow;
-        var requests = new List<TimedRequest>();
+        List<TimedRequest> requests;
         try
         {
-            foreach (var (name, bearer) in callers)
-            {
-                foreach (var scenario in scenarios)
-                {
-                    for (var i = 0; i < options.RoundTripRequests; i++)
-                    {
-                        var (sent, firstByte, done, end) = await TimedRequestAsync(http, bearer, scenario, cancellationToken);
-                        requests.Add(new TimedRequest(name, scenario.Name, sent, firstByte, done, end));
-                        await Task.Delay(80, cancellationToken);
-                    }
-                }
-            }
-
+            requests = await SequenceAsync(client, proxy, clusterCallers, ClusterNode, options.RoundTripRequests, cancellationToken);
             await Task.Delay(500, cancellationToken);
         }
         finally
@@ -92,7 +74,59 @@ internal static partial class RoundTripCounter
 
         var entries = ReadLog(logPath, offset).Where(e => e.Application == NodeApplicationName).ToList();
         progress($"round trips: {requests.Count} requests, {entries.Count} logged statement steps of the node");
-        return Attribute(entries, requests, idleFrom, idleUntil);
+        return Attribute(entries, requests, idleFrom, idleUntil) with { Timings = [.. embeddedRequests, .. requests] };
+    }
+
+    /// <summary>The node of the requests whose statements are counted.</summary>
+    public const string ClusterNode = "cluster node";
+
+    /// <summary>The node of the comparison requests (timings only).</summary>
+    public const string EmbeddedNode = "embedded node";
+
+    private static HttpClient Client(GatewayProcess node) =>
+        new(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    private static async Task<(string Name, string Bearer)[]> CallersAsync(GatewayProcess node, string accountEmail, CancellationToken cancellationToken) =>
+    [
+        ("service key (account pool)", GatewayProcess.ServiceKey),
+        ("mirror token of a user with a limit on the model", await MirrorTokenAsync(node.BaseAddress, accountEmail, cancellationToken)),
+    ];
+
+    private static readonly Scenario[] Scenarios = [Scenario.Streamed, Scenario.NonStream];
+
+    /// <summary>Activations (token, user, account, usage grains) loaded, statements auto-prepared (after 2 uses).</summary>
+    private static async Task WarmUpAsync(HttpClient http, (string Name, string Bearer)[] callers, CancellationToken cancellationToken)
+    {
+        foreach (var (_, bearer) in callers)
+        {
+            foreach (var scenario in Scenarios)
+            {
+                for (var i = 0; i < 8; i++)
+                {
+                    await TimedRequestAsync(http, bearer, scenario, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sequential requests, 80 ms apart, each with the instant the proxy finished passing the upstream's answer on.</summary>
+    private static async Task<List<TimedRequest>> SequenceAsync(HttpClient http, DelayProxy proxy, (string Name, string Bearer)[] callers, string node, int count, CancellationToken cancellationToken)
+    {
+        var requests = new List<TimedRequest>();
+        foreach (var (name, bearer) in callers)
+        {
+            foreach (var scenario in Scenarios)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var (sent, firstByte, done, end) = await TimedRequestAsync(http, bearer, scenario, cancellationToken);
+                    requests.Add(new TimedRequest(name, scenario.Name, sent, firstByte, done, end) { Node = node, UpstreamStart = proxy.LastPostArrival, UpstreamEnd = proxy.LastAnswerEnd });
+                    await Task.Delay(80, cancellationToken);
+                }
+            }
+        }
+
+        return requests;
     }
 
     private static async Task<string> MirrorTokenAsync(Uri node, string accountEmail, CancellationToken cancellationToken)
@@ -158,12 +192,13 @@ internal static partial class RoundTripCounter
     }
 
     /// <summary>Gives each statement to the request in flight (from its send to the next one's), and places it against that request's first byte and end.</summary>
-    internal static RoundTripResult Attribute(IReadOnlyList<LogEntry> entries, IReadOnlyList<TimedRequest> requests, DateTime idleFrom, DateTime idleUntil)
+    internal static RoundTripResult Attribute(IReadOnlyList<ServerLogLine> entries, IReadOnlyList<TimedRequest> requests, DateTime idleFrom, DateTime idleUntil)
     {
         var statements = entries.Where(e => e.IsStatement).ToList();
         var idleSeconds = Math.Max(0.001, (idleUntil - idleFrom).TotalSeconds);
-        // Housekeeping (membership heartbeats and reads, leases, counter reads) runs on timers, not for requests: its
-        // rate is taken over the whole measurement, and it is never given to a request.
+        // Housekeeping (Orleans' reminder table reads and writes, the providers' query table, migrations) runs on
+        // timers or at start, not for requests: its rate is taken over the whole measurement, and it is never given to
+        // a request. (Membership lives in Redis, so it sends nothing here.)
         var measured = Math.Max(0.001, ((requests.Count > 0 ? requests[^1].End : idleUntil) - idleFrom).TotalSeconds);
         var background = statements.Where(e => e.At >= idleFrom && (StatementLabels.IsHousekeeping(e.Text) || e.At < idleUntil)).GroupBy(e => e.Label)
             .ToDictionary(g => g.Key, g => g.Count(e => StatementLabels.IsHousekeeping(e.Text)) is var h and > 0 ? h / measured : g.Count() / idleSeconds, StringComparer.Ordinal);
@@ -193,14 +228,14 @@ internal static partial class RoundTripCounter
     }
 
     /// <summary>Entries of the server log from <paramref name="offset"/> on, in the prefix <c>%m [%p] app=%a</c> the probe sets.</summary>
-    internal static List<LogEntry> ReadLog(string path, long offset)
+    internal static List<ServerLogLine> ReadLog(string path, long offset)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         stream.Seek(offset, SeekOrigin.Begin);
         using var reader = new StreamReader(stream);
-        var entries = new List<LogEntry>();
-        var lastByPid = new Dictionary<int, LogEntry>();
-        LogEntry? current = null;
+        var entries = new List<ServerLogLine>();
+        var lastByPid = new Dictionary<int, ServerLogLine>();
+        ServerLogLine? current = null;
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -223,7 +258,7 @@ internal static partial class RoundTripCounter
                 continue;
             }
 
-            current = new LogEntry(at, pid, match.Groups["app"].Value, level, message);
+            current = new ServerLogLine(at, pid, match.Groups["app"].Value, level, message);
             entries.Add(current);
             lastByPid[pid] = current;
         }
@@ -253,7 +288,26 @@ internal enum Side
 
 /// <summary>A chat request of the round-trip count, timed at the client (UTC wall clock, as PostgreSQL logs).</summary>
 /// <param name="Done">When the answer was complete for the client: <c>data: [DONE]</c> seen, or the last byte of a whole answer.</param>
-internal sealed record TimedRequest(string Caller, string Scenario, DateTime Sent, DateTime FirstByte, DateTime Done, DateTime End);
+internal sealed record TimedRequest(string Caller, string Scenario, DateTime Sent, DateTime FirstByte, DateTime Done, DateTime End)
+{
+    /// <summary>Which node served it (<see cref="RoundTripCounter.ClusterNode"/> or <see cref="RoundTripCounter.EmbeddedNode"/>).</summary>
+    public string Node { get; init; } = RoundTripCounter.ClusterNode;
+
+    /// <summary>When the node's upstream conversation POST reached the delay proxy (UTC).</summary>
+    public DateTime UpstreamStart { get; init; }
+
+    /// <summary>When the delay proxy had passed the last byte of the upstream's answer on to the node (UTC).</summary>
+    public DateTime UpstreamEnd { get; init; }
+
+    /// <summary>
+    /// From the request to the node's conversation POST upstream: authentication, the grant, the pool pick, and the
+    /// sentinel and conduit-prepare calls (through the proxy, unheld, to the simulator).
+    /// </summary>
+    public double HeadMs => (UpstreamStart - Sent).TotalMilliseconds;
+
+    /// <summary>From the upstream's last byte (as the proxy passed it on) to the end of the answer for the client.</summary>
+    public double TailMs => (Done - UpstreamEnd).TotalMilliseconds;
+}
 
 internal sealed record AttributedStatement(string Label, double DurationMs, Side Side);
 
@@ -262,11 +316,14 @@ internal sealed record RequestStatements(TimedRequest Request, IReadOnlyList<Att
 /// <param name="ResetsPerRequest">Npgsql's connection resets per request: sent in the same write as the next command, so no round trip of their own.</param>
 internal sealed record RoundTripResult(string? SkippedBecause, IReadOnlyList<RequestStatements> Requests, IReadOnlyDictionary<string, double> BackgroundPerSecond, double ResetsPerRequest, TimeSpan ProxyDelay)
 {
+    /// <summary>Every timed request: the cluster node's (whose statements are counted) and the embedded node's.</summary>
+    public IReadOnlyList<TimedRequest> Timings { get; init; } = [];
+
     public static RoundTripResult Skipped(string why) => new(why, [], new Dictionary<string, double>(), 0, TimeSpan.Zero);
 }
 
-/// <summary>One entry of the PostgreSQL log: a statement step with its duration, or anything else.</summary>
-internal sealed partial class LogEntry(DateTime at, int pid, string application, string level, string message)
+/// <summary>One entry of the PostgreSQL server log: a statement step with its duration, or anything else.</summary>
+internal sealed partial class ServerLogLine(DateTime at, int pid, string application, string level, string message)
 {
     private readonly StringBuilder _message = new(message);
     private string? _label;
@@ -312,25 +369,29 @@ internal sealed partial class LogEntry(DateTime at, int pid, string application,
     private static partial Regex Whitespace();
 }
 
-/// <summary>Short names for MirrorGate's statements, with the grain type or counter key kind from the parameters.</summary>
-internal static partial class StatementLabels
+/// <summary>
+/// Short names for the statements a node sends: Orleans' ADO.NET grain storage and reminders (the queries the
+/// migration registers in <c>orleansquery</c>, on <c>mg_grain_state</c> and <c>mg_reminder</c>) and MirrorGate's
+/// usage ledger (<c>mg_usage</c>), with the state name from the parameters.
+/// </summary>
+internal static class StatementLabels
 {
     /// <summary>The label of Npgsql's session reset, whose statements <c>pg_stat_statements</c> lists one by one.</summary>
-    public const string Reset = "Npgsql session reset on a pooled connection (`SET SESSION AUTHORIZATION DEFAULT; RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP` or `DISCARD ALL`)";
+    public const string Reset = "Npgsql session reset on a pooled connection (`DISCARD ALL`, or on a connection with prepared statements `SET SESSION AUTHORIZATION DEFAULT; RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP`)";
 
     /// <summary>
-    /// Npgsql resets a pooled connection when it is handed out again: <c>DISCARD ALL</c>, or, on a connection holding
-    /// prepared statements (which that would drop), the list of statements it stands for. It is prepended to the next
-    /// command, in the same network write.
+    /// Npgsql resets a pooled connection when it is handed out again, unless <c>No Reset On Close</c> is set (the
+    /// nodes set it): <c>DISCARD ALL</c>, or, on a connection holding prepared statements (which that would drop),
+    /// the list of statements it stands for. It is prepended to the next command, in the same network write.
     /// </summary>
     public static bool IsReset(string sql) =>
         sql.StartsWith("SET SESSION AUTHORIZATION DEFAULT", StringComparison.Ordinal) || sql.StartsWith("DISCARD ALL", StringComparison.Ordinal)
         || sql is "RESET ALL" or "CLOSE ALL" or "UNLISTEN *" or "SELECT pg_advisory_unlock_all()" or "DISCARD SEQUENCES" or "DISCARD TEMP";
 
-    /// <summary>Statements of the nodes' timers, never of a chat request: membership, leases, counter reads.</summary>
+    /// <summary>Statements of a node's timers or start, never of a chat request: reminders, the query table, migrations.</summary>
     public static bool IsHousekeeping(string sql) =>
-        sql.Contains("mg_node", StringComparison.Ordinal) || sql.Contains("mg_lease", StringComparison.Ordinal)
-        || sql.StartsWith("SELECT value FROM mg_counter", StringComparison.Ordinal) || sql.StartsWith("SELECT key, value FROM mg_counter", StringComparison.Ordinal);
+        sql.Contains("mg_reminder", StringComparison.Ordinal) || sql.Contains("orleansquery", StringComparison.OrdinalIgnoreCase)
+        || sql.Contains("mg_schema", StringComparison.Ordinal) || sql.Contains("pg_advisory_", StringComparison.Ordinal);
 
     public static string For(string sql, string? detail)
     {
@@ -339,59 +400,37 @@ internal static partial class StatementLabels
             return Reset;
         }
 
-        var p1 = Parameter(detail, 1);
-        var p2 = Parameter(detail, 2);
-        string KeyKind(string? key) => key is null ? "?" : key.Split(':', 2)[0];
-        if (sql.Contains("mg_window_reserve", StringComparison.Ordinal))
+        // The state name: the parameter compared with state_name (Npgsql numbers Orleans' named parameters $1…$n).
+        var state = detail is null ? null : ParameterOf(sql, detail, "state_name");
+        var named = state is null ? string.Empty : $" (`{state}`)";
+        if (sql.Contains("FROM mg_grain_state", StringComparison.Ordinal) && sql.StartsWith("SELECT", StringComparison.Ordinal))
         {
-            return "rate window: reserve a use (`mg_window_reserve`)";
+            return "grain state read (Orleans `ReadFromStorageKey`)" + named;
         }
 
-        if (sql.StartsWith("DELETE FROM mg_window_use", StringComparison.Ordinal))
+        if (sql.StartsWith("INSERT INTO mg_grain_state", StringComparison.Ordinal))
         {
-            return "rate window: release a use";
+            return "grain state write (Orleans `WriteToStorageKey`: insert, or update on the ETag)" + named;
         }
 
-        if (sql.Contains("mg_counter_increment_smallest", StringComparison.Ordinal))
+        if (sql.StartsWith("UPDATE mg_grain_state", StringComparison.Ordinal))
         {
-            return "pool pick: in-flight +1 on the least loaded account (`mg_counter_increment_smallest`)";
+            return "grain state clear (Orleans `ClearStorageKey`)" + named;
         }
 
-        if (sql.StartsWith("INSERT INTO mg_counter", StringComparison.Ordinal))
+        if (sql.StartsWith("INSERT INTO mg_usage", StringComparison.Ordinal))
         {
-            return detail is null ? "counter add (upsert; on a chat request: in-flight +1 of a bound caller, −1 of every caller)"
-                : $"counter `{KeyKind(p1)}` {(p2 is null ? "add" : (p2.StartsWith('-') ? p2 : "+" + p2))} (upsert)";
+            return "usage record (`INSERT INTO mg_usage … ON CONFLICT DO NOTHING`)";
         }
 
-        if (sql.Contains("FROM mg_counter", StringComparison.Ordinal))
+        if (sql.Contains("FROM mg_usage", StringComparison.Ordinal))
         {
-            return detail is null ? "counter read" : $"counter `{KeyKind(p1)}` read";
+            return "usage count (`mg_usage`)";
         }
 
-        if (sql.Contains("mg_usage_record", StringComparison.Ordinal))
+        if (sql.Contains("mg_reminder", StringComparison.Ordinal))
         {
-            return "usage record + its counters (`mg_usage_record`)";
-        }
-
-        var grain = detail is null ? string.Empty : $" ({p1 ?? "?"})";
-        if (sql.StartsWith("SELECT payload, version FROM mg_grain_state", StringComparison.Ordinal))
-        {
-            return "grain state read" + grain;
-        }
-
-        if (sql.Contains("INSERT INTO mg_grain_state", StringComparison.Ordinal))
-        {
-            return "grain state insert + `pg_notify`" + grain;
-        }
-
-        if (sql.Contains("UPDATE mg_grain_state", StringComparison.Ordinal))
-        {
-            return "grain state update + `pg_notify`" + grain;
-        }
-
-        if (sql.Contains("mg_lease", StringComparison.Ordinal))
-        {
-            return "lease: " + Shorten(sql);
+            return "reminders: " + Shorten(sql);
         }
 
         return Shorten(sql);
@@ -399,14 +438,16 @@ internal static partial class StatementLabels
 
     private static string Shorten(string sql) => "`" + (sql.Length <= 90 ? sql : sql[..90] + "…").Replace("`", "'", StringComparison.Ordinal) + "`";
 
-    /// <summary>The value of <c>$n</c> in a <c>parameters: $1 = '…', $2 = '…'</c> detail, unquoted; null when absent or NULL.</summary>
-    private static string? Parameter(string? detail, int n)
+    /// <summary>The value given for the placeholder compared with <paramref name="column"/> (<c>column = $n</c>) in the statement.</summary>
+    private static string? ParameterOf(string sql, string detail, string column)
     {
-        if (detail is null)
-        {
-            return null;
-        }
+        var placeholder = Regex.Match(sql, $@"\b{column}\s*=\s*\$(?<n>\d+)");
+        return placeholder.Success ? Parameter(detail, int.Parse(placeholder.Groups["n"].Value, CultureInfo.InvariantCulture)) : null;
+    }
 
+    /// <summary>The value of <c>$n</c> in a <c>parameters: $1 = '…', $2 = '…'</c> detail, unquoted; null when absent or NULL.</summary>
+    private static string? Parameter(string detail, int n)
+    {
         var match = Regex.Match(detail, $@"\${n} = (?:'(?<v>(?:[^']|'')*)'|(?<null>NULL))");
         return match.Success && !match.Groups["null"].Success ? match.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal) : null;
     }

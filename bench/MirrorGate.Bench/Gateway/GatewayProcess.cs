@@ -6,8 +6,8 @@ using System.Net.Http.Json;
 namespace MirrorGate.Bench.Gateway;
 
 /// <summary>
-/// The real gateway (<c>MirrorGate.Api.dll</c>) in its own process on a loopback port, with its own data folder,
-/// pointed at the simulator. Its memory and CPU are read from the process (<c>/proc</c>): a sampler keeps the largest resident set seen in the current window.
+/// The real gateway (<c>MirrorGate.Api.dll</c>) in its own process on a loopback port, with its own data folder and
+/// silo port, pointed at the simulator. Its memory and CPU are read from the process (<c>/proc</c>): a sampler keeps the largest resident set seen in the current window.
 /// </summary>
 internal sealed class GatewayProcess : IAsyncDisposable
 {
@@ -62,6 +62,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
             gatewayDll,
             "--urls", baseAddress.ToString().TrimEnd('/'),
             $"--Silo:DataDirectory={data.FullName}",
+            // Every node hosts an Orleans silo: one port of its own (an embedded silo's localhost clustering too), so
+            // that several gateways of the bench, or another program's silo on the default 11111, never collide.
+            $"--Cluster:SiloPort={Loopback.FreePort()}",
             $"--ChatGpt:BackendBaseUrl={simulator}",
             $"--ChatGpt:AuthBaseUrl={simulator}",
             $"--Gateway:ServiceKey={ServiceKey}",
@@ -112,6 +115,39 @@ internal sealed class GatewayProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"Importing the account failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
+    }
+
+    /// <summary>
+    /// Waits until this node's view of the membership (<c>GET /api/cluster</c>, Orleans' management grain) shows
+    /// <paramref name="count"/> active silos: a cluster node answers <c>/ping</c> before the others have joined it.
+    /// </summary>
+    public async Task WaitForSilosAsync(int count, TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminPassword);
+        var deadline = Stopwatch.StartNew();
+        var seen = "nothing yet";
+        while (deadline.Elapsed < within)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/api/cluster", cancellationToken);
+                seen = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
+                if (response.IsSuccessStatusCode
+                    && System.Text.Json.Nodes.JsonNode.Parse(seen[4..])?["alive"]?.GetValue<int>() == count)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                seen = ex.Message;
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        throw new TimeoutException($"The node on {BaseAddress} did not see {count} active silos within {within.TotalSeconds:F0} s; last answer: {seen}{Environment.NewLine}{LastOutput()}");
     }
 
     /// <summary>Resident set now, in bytes.</summary>

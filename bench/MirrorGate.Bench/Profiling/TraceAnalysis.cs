@@ -21,12 +21,17 @@ internal sealed partial class TraceAnalysis
     [
         ("Idle thread-pool workers spinning before they park", ["LowLevelSpinWaiter"]),
         ("SQLite (Microsoft.Data.Sqlite and native sqlite3)", ["Microsoft.Data.Sqlite", "SQLitePCL"]),
+        ("PostgreSQL client (Npgsql)", ["Npgsql"]),
+        ("Orleans dashboard (its samplers and counters)", ["Orleans.Dashboard"]),
+        ("Orleans ADO.NET storage and reminders (Orleans.*.AdoNet, RelationalStorage)", ["AdoNet", "RelationalStorage"]),
+        ("Orleans serializer (Orleans.Serialization)", ["Orleans.Serialization"]),
         ("Logging (Serilog, Microsoft.Extensions.Logging)", ["Serilog", "Microsoft.Extensions.Logging"]),
         ("JSON (System.Text.Json)", ["System.Text.Json"]),
         ("Proof of work and sentinel", ["ChatGpt.Sentinel"]),
         ("Upstream stream decoding (SSE, \"v1\" deltas)", ["ChatGpt.Streaming"]),
-        ("Grain runtime (dispatch proxy, reflection, turns)", ["MirrorGate.Silo.Runtime", "System.Reflection", "DispatchProxy", "InvokeStub_"]),
-        ("Sockets (send/receive syscalls, epoll dispatch)", ["System.Net.Sockets"]),
+        ("Orleans runtime (messaging, scheduler, activations, grain calls, generated code)", ["Orleans.", "OrleansCodeGen"]),
+        ("Reflection", ["System.Reflection", "InvokeStub_"]),
+        (SocketsComponent, ["System.Net.Sockets"]),
         ("HttpClient to the upstream (System.Net.Http)", ["System.Net.Http"]),
         ("Kestrel and ASP.NET Core pipeline", ["Microsoft.AspNetCore"]),
         ("Gateway code (MirrorGate.*)", ["MirrorGate."]),
@@ -44,6 +49,7 @@ internal sealed partial class TraceAnalysis
     private readonly int _processId;
     private readonly Dictionary<string, int> _components = [];
     private readonly Dictionary<string, int> _gatewayInclusive = [];
+    private readonly Dictionary<string, int> _libraryInclusive = [];
     private readonly Dictionary<string, int> _blocked = [];
     private readonly Dictionary<string, int> _unattributed = [];
     private readonly Dictionary<string, long> _allocatedByType = [];
@@ -83,12 +89,12 @@ internal sealed partial class TraceAnalysis
         }
     }
 
-    public string ToMarkdown(Scenario scenario, int concurrency, LoadOutcome outcome, TimeSpan cpu, long traceBytes)
+    public string ToMarkdown(string title, Scenario scenario, int concurrency, LoadOutcome outcome, TimeSpan cpu, long traceBytes)
     {
         var inv = CultureInfo.InvariantCulture;
         var requests = Math.Max(1, outcome.Completed);
         var md = new StringBuilder();
-        md.AppendLine("## Where the gateway spends its time (EventPipe profile)");
+        md.AppendLine("## " + title);
         md.AppendLine();
         md.AppendLine(inv, $"One extra run, not part of the figures above: {outcome.Completed} `{scenario.Name}` requests at concurrency {concurrency} while an EventPipe session (the runtime's own diagnostics port; sample profiler, GC and contention events, allocation ticks) recorded the gateway process ({traceBytes / 1024.0 / 1024.0:F1} MiB trace). Sampling slows the gateway, so read shares, not absolute times: {outcome.RequestsPerSecond:F0} req/s, p50 {outcome.Latency.P50:F2} ms, gateway CPU {cpu.TotalMilliseconds / requests:F2} ms/req during this run.");
         md.AppendLine();
@@ -153,6 +159,59 @@ internal sealed partial class TraceAnalysis
         md.AppendLine(inv, $"GC during the run: {_gcByGeneration[0]} gen0, {_gcByGeneration[1]} gen1, {_gcByGeneration[2]} gen2 collections taking {_gcTotalMs:F1} ms in all (GC start to end; {_gcTotalMs / requests:F3} ms/req), longest {_gcMaxMs:F1} ms; heap {_heapAfterLastGc / 1024.0 / 1024.0:F1} MiB after the last GC, largest {_heapMax / 1024.0 / 1024.0:F1} MiB. Lock contention: {_contentions} waits, {_contentionMs:F1} ms in all.");
         return md.ToString();
     }
+
+    /// <summary>
+    /// The profile of a process with no request in flight: what its timers and background loops cost, per second.
+    /// </summary>
+    public string ToIdleMarkdown(string title, TimeSpan duration, TimeSpan cpu, long traceBytes)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var seconds = Math.Max(0.001, duration.TotalSeconds);
+        var cpuPerSecond = cpu.TotalMilliseconds / seconds;
+        var md = new StringBuilder();
+        md.AppendLine("## " + title);
+        md.AppendLine();
+        md.AppendLine(inv, $"{seconds:F0} s with no request in flight, under the same EventPipe session ({traceBytes / 1024.0 / 1024.0:F1} MiB trace): the process used **{cpuPerSecond:F0} CPU ms per second** ({cpuPerSecond / 10:F1} % of one core); {_running / seconds:F0} running thread-samples per second. The *≈ CPU* column spreads the measured CPU over the running samples.");
+        md.AppendLine();
+        md.AppendLine("| running samples by component (innermost matching frame) | share | ≈ CPU ms/s |");
+        md.AppendLine("| --- | ---: | ---: |");
+        foreach (var (component, samples) in _components.OrderByDescending(c => c.Value))
+        {
+            var share = samples / (double)Math.Max(1, _running);
+            md.AppendLine(inv, $"| {component} | {share:P0} | {share * cpuPerSecond:F1} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("| library or gateway method (inclusive) | share of running | ≈ CPU ms/s |");
+        md.AppendLine("| --- | ---: | ---: |");
+        foreach (var (method, samples) in _libraryInclusive.Concat(_gatewayInclusive.Select(g => KeyValuePair.Create("MirrorGate " + g.Key, g.Value))).OrderByDescending(c => c.Value).Take(25))
+        {
+            var share = samples / (double)Math.Max(1, _running);
+            md.AppendLine(inv, $"| `{method}` | {share:P0} | {share * cpuPerSecond:F1} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(inv, $"GC: {_gcByGeneration[0]} gen0, {_gcByGeneration[1]} gen1, {_gcByGeneration[2]} gen2 collections; allocations {_allocated / seconds / 1024:F0} KiB per second.");
+        return md.ToString();
+    }
+
+    /// <summary>A frame of a library whose background work is worth naming (Orleans, ASP.NET Core, hosting, Npgsql, Redis, Serilog).</summary>
+    private static bool IsLibraryFrame(string frame) =>
+        frame.StartsWith("Orleans", StringComparison.Ordinal) || frame.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+        || frame.StartsWith("Microsoft.Extensions", StringComparison.Ordinal) || frame.StartsWith("Npgsql", StringComparison.Ordinal)
+        || frame.StartsWith("StackExchange.Redis", StringComparison.Ordinal) || frame.StartsWith("Serilog", StringComparison.Ordinal);
+
+    /// <summary>The first two segments of a frame's namespace (<c>Orleans.Runtime</c>), to tell same-named types apart.</summary>
+    private static string Namespace(string frame)
+    {
+        var parts = frame.Split('(')[0].Split('.');
+        return parts.Length > 2 ? parts[0] + "." + parts[1] : parts[0];
+    }
+
+    private const string SocketsComponent = "Sockets (send/receive syscalls, epoll dispatch)";
+
+    private static string? ComponentOf(string frame) =>
+        Components.FirstOrDefault(c => c.Markers.Any(m => frame.Contains(m, StringComparison.Ordinal))).Component;
 
     private int Blocked() => _blocked.Values.Sum();
 
@@ -238,6 +297,15 @@ internal sealed partial class TraceAnalysis
             name = frames.Select(f => Components.FirstOrDefault(c => c.Markers.Any(m => f.Contains(m, StringComparison.Ordinal))).Component).First(c => c is not null)!;
         }
 
+        if (name == SocketsComponent)
+        {
+            // Whose socket work it is: the next component out from the socket frames (Kestrel, the upstream HttpClient,
+            // Npgsql, Orleans' silo-to-silo messaging); none for the epoll thread itself.
+            var outer = frames.SkipWhile(f => !f.Contains("System.Net.Sockets", StringComparison.Ordinal)).Select(ComponentOf)
+                .FirstOrDefault(c => c is not null && c != SocketsComponent);
+            name = outer is null ? name + ", no caller frame (epoll dispatch)" : $"{name}, under {outer}";
+        }
+
         _components[name] = _components.GetValueOrDefault(name) + 1;
         if (component.Component is null)
         {
@@ -249,6 +317,11 @@ internal sealed partial class TraceAnalysis
         foreach (var method in frames.Where(f => f.StartsWith("MirrorGate.", StringComparison.Ordinal)).Select(Short).Distinct())
         {
             _gatewayInclusive[method] = _gatewayInclusive.GetValueOrDefault(method) + 1;
+        }
+
+        foreach (var method in frames.Where(IsLibraryFrame).Select(f => Namespace(f) + " " + Short(f)).Distinct())
+        {
+            _libraryInclusive[method] = _libraryInclusive.GetValueOrDefault(method) + 1;
         }
     }
 
@@ -279,7 +352,8 @@ internal sealed partial class TraceAnalysis
     }
 
     private static bool IsGatewayFrame(string frame) =>
-        frame.StartsWith("MirrorGate.", StringComparison.Ordinal) || frame.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal);
+        frame.StartsWith("MirrorGate.", StringComparison.Ordinal) || frame.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal)
+        || frame.StartsWith("Npgsql", StringComparison.Ordinal);
 
     /// <summary><c>Ns.Type+&lt;Method&gt;d__9.MoveNext()</c> → <c>Type.Method</c>; <c>Ns.Type.Method(args)</c> → <c>Type.Method</c>.</summary>
     private static string Short(string frame)
