@@ -23,7 +23,11 @@ public static class SiloProgram
         builder.Services.AddAdminAuthentication(builder.Configuration);
         var app = builder.Build();
         app.MapGet("/ping", () => Results.Json(new { message = "pong", role = "silo" }));
-        app.MapOrleansDashboard("/dashboard").RequireAuthorization(AdminAuthentication.Policy);
+        if (node.HostsDashboard)
+        {
+            app.MapOrleansDashboard("/dashboard").RequireAuthorization(AdminAuthentication.Policy);
+        }
+
         await app.RunAsync();
     }
 }

@@ -25,6 +25,7 @@ namespace MirrorGate.Api.Chat;
 public sealed partial class ConversationDispatcher(
     IGrainFactory grains,
     AccountPool pool,
+    CredentialCache credentials,
     IChatGptClient upstream,
     IOptionsMonitor<PoolOptions> poolOptions,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
@@ -92,7 +93,7 @@ public sealed partial class ConversationDispatcher(
         CredentialResult credential;
         try
         {
-            credential = await account.GetCredentialAsync();
+            credential = await GetCredentialAsync(account, slot.AccountId);
         }
         catch (Exception ex) when (GatewayFailure.IsClusterFailure(ex))
         {
@@ -112,6 +113,7 @@ public sealed partial class ConversationDispatcher(
         {
             // The token may have been revoked early: renew once (deduplicated in the grain) and retry.
             credential = await account.GetCredentialAsync(rejectedAccessToken: credential.Credential!.AccessToken.Value);
+            credentials.Remember(slot.AccountId, credential);
             if (!credential.Succeeded)
             {
                 return (null, FromAccountError(credential, ownCredential), true);
@@ -120,6 +122,7 @@ public sealed partial class ConversationDispatcher(
             result = await upstream.StartConversationAsync(ToUpstream(credential.Credential!), body, cancellationToken);
             if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
             {
+                credentials.Forget(slot.AccountId);
                 await account.ReportUnauthorizedAsync("The upstream refused a freshly renewed access token.");
             }
         }
@@ -136,6 +139,19 @@ public sealed partial class ConversationDispatcher(
         }
 
         return (null, ToFailure(failure, ownCredential), failure.Kind is not (UpstreamFailureKind.BadRequest or UpstreamFailureKind.NotFound));
+    }
+
+    /// <summary>This node's copy of the account's token while it is good, else the grain's answer (kept for the next request).</summary>
+    private async ValueTask<CredentialResult> GetCredentialAsync(IAccountGrain account, string accountId)
+    {
+        if (credentials.TryGet(accountId, out var cached))
+        {
+            return CredentialResult.Ok(cached);
+        }
+
+        var result = await account.GetCredentialAsync();
+        credentials.Remember(accountId, result);
+        return result;
     }
 
     private (AccountSlot? Slot, GatewayFailure? Refusal) Pick(ModelDefinition model, IReadOnlySet<string> tried)

@@ -31,6 +31,7 @@ public static class ApiServiceCollectionExtensions
 
         // The pool feed starts after Orleans (registered above), so its first load can reach the grains.
         services.AddSingleton<AccountPool>();
+        services.AddSingleton<CredentialCache>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());
 

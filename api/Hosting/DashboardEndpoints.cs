@@ -8,11 +8,11 @@ public static class DashboardEndpoints
     /// <summary>
     /// The Orleans dashboard at <c>/dashboard</c> on a node that hosts a silo, every route of it (its data APIs
     /// included) behind the admin password (<see cref="AdminAuthentication"/>): it shows grain state and logs, and has
-    /// no sign-in of its own. A front-end-only node serves none.
+    /// no sign-in of its own. A front-end-only node serves none, nor a node with <c>Cluster:Dashboard=false</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapClusterDashboard(this IEndpointRouteBuilder routes)
     {
-        if (routes.ServiceProvider.GetRequiredService<NodeDescription>().HostsSilo)
+        if (routes.ServiceProvider.GetRequiredService<NodeDescription>().HostsDashboard)
         {
             routes.MapOrleansDashboard("/dashboard").RequireAuthorization(AdminAuthentication.Policy);
         }

@@ -24,4 +24,11 @@ public sealed class PoolOptions
     /// <summary>Another node's reported load counts in this node's choice for this long after the report.</summary>
     /// <value>10 seconds by default.</value>
     public TimeSpan LoadHintLifetime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long this node reuses an account's access token without asking the account's grain again (while the
+    /// pool's snapshot shows the same token expiry and the account usable). Zero asks the grain on every request.
+    /// </summary>
+    /// <value>1 minute by default.</value>
+    public TimeSpan CredentialReuse { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -9,7 +9,12 @@ public sealed record AccountCredential(
     [property: Id(1)] Secret AccessToken,
     [property: Id(2)] string DeviceId,
     [property: Id(3)] string? TeamAccountId,
-    [property: Id(4)] string? ProxyUrl);
+    [property: Id(4)] string? ProxyUrl)
+{
+    /// <summary>When <see cref="AccessToken"/> expires (null: unknown); a node may reuse the credential until shortly before.</summary>
+    [Id(5)]
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <summary>A credential, or why the account cannot serve now.</summary>
 [GenerateSerializer, Immutable, Alias("mg.CredentialResult")]

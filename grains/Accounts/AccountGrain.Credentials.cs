@@ -205,7 +205,7 @@ public sealed partial class AccountGrain
     private static bool IsTransient(UpstreamFailure failure) =>
         failure.Kind is UpstreamFailureKind.Network or UpstreamFailureKind.ServerError or UpstreamFailureKind.RateLimited;
 
-    private AccountCredential Credential(AccountState s) => new(AccountId, s.AccessToken!.Value, s.DeviceId, s.TeamAccountId, s.ProxyUrl);
+    private AccountCredential Credential(AccountState s) => new(AccountId, s.AccessToken!.Value, s.DeviceId, s.TeamAccountId, s.ProxyUrl) { ExpiresAt = s.AccessTokenExpiresAt };
 
     /// <summary>A decision reached without spending (<see cref="Decided"/>), or the exchange that spent the token.</summary>
     private sealed record SpendOutcome(CredentialResult? Decided, TokenExchange? Exchange);

@@ -59,6 +59,14 @@ public sealed partial class ClusterModeOptions
     /// <summary>Missed probes before a silo votes another dead; empty keeps Orleans' 3.</summary>
     public int? MissedProbesLimit { get; set; }
 
+    /// <summary>
+    /// Whether a node that hosts a silo serves the Orleans dashboard at <c>/dashboard</c>. Its metric collection reads
+    /// Orleans' gauges every second on every silo, idle or not (10–25 ms of CPU per second per silo measured on 2 cores,
+    /// <c>bench/results/orleans.md</c>): busy clusters on small machines may turn it off.
+    /// </summary>
+    /// <value>true by default.</value>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>Cluster mode: a store of a cluster is configured (a silo needs both; a front end only Redis).</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Redis) || !string.IsNullOrWhiteSpace(Postgres);
 

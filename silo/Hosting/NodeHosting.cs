@@ -80,7 +80,10 @@ public static class NodeHosting
             silo.AddMirrorGateStores(cluster.Enabled
                 ? sp => ActivatorUtilities.CreateInstance<PostgresStateStore>(sp, cluster)
                 : sp => ActivatorUtilities.CreateInstance<SqliteStateStore>(sp, data.DatabasePath));
-            silo.AddDashboard();
+            if (node.HostsDashboard)
+            {
+                silo.AddDashboard();
+            }
         });
         return node;
     }
@@ -143,6 +146,9 @@ public static class NodeHosting
 public sealed record NodeDescription(ClusterModeOptions Cluster, LocalDataOptions Data)
 {
     public bool HostsSilo => Cluster.Role == NodeRole.Silo;
+
+    /// <summary>Whether <c>/dashboard</c> is served here: on a silo, unless <see cref="ClusterModeOptions.Dashboard"/> turned it off.</summary>
+    public bool HostsDashboard => HostsSilo && Cluster.Dashboard;
 
     public string Mode => !Cluster.Enabled ? "embedded" : HostsSilo ? "cluster" : "front-end";
 }

@@ -68,6 +68,22 @@ public sealed class DashboardAuthTests
         }
     }
 
+    // The dashboard's metric collection costs CPU on every silo, idle or not; an operator may turn it off.
+    [Fact]
+    public async Task With_the_dashboard_turned_off_no_dashboard_route_is_served_and_the_gateway_still_answers()
+    {
+        await using var app = await GatewayApp.StartAsync(new Dictionary<string, string?> { ["Cluster:Dashboard"] = "false" });
+
+        foreach (var route in Routes)
+        {
+            using var missing = await GetAsync(app, route, new("Bearer", GatewayApp.AdminPassword));
+            Assert.True(missing.StatusCode == HttpStatusCode.NotFound, $"{route}: {(int)missing.StatusCode}");
+        }
+
+        using var ping = await GetAsync(app, "/ping", null);
+        Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+    }
+
     private static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 
