@@ -62,7 +62,7 @@ public static class GatewayAdminApi
             AdminResults.Error(StatusCodes.Status404NotFound, $"Unknown admin route ({context.Request.Method} {context.Request.Path})."));
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext context, JsonBodyReader reader, AccountOnboarding onboarding, IGrainFactory grains)
+    private static async Task<IResult> LoginAsync(HttpContext context, JsonBodyReader reader, AccountOnboarding onboarding, IGrainFactory grains, AccountPool pool)
     {
         var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
         if (read.Body is not { } body)
@@ -90,6 +90,8 @@ public static class GatewayAdminApi
             return AccountError(account);
         }
 
+        pool.Publish(account.Snapshot!);
+
         var user = grains.GetGrain<IUserGrain>(userName);
         await user.ConfigureAsync(new UserSettings([.. limits], isolated ?? true));
         var token = await user.GetOrCreateTokenAsync(account.Snapshot!.AccountId, UserTokenKind.Login);
@@ -113,7 +115,7 @@ public static class GatewayAdminApi
         return Results.Json(new { message = "ok" });
     }
 
-    private static async Task<IResult> SetChatGptStatusAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)
+    private static async Task<IResult> SetChatGptStatusAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains, AccountPool pool)
     {
         var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
         if (read.Body is not { } body)
@@ -141,6 +143,7 @@ public static class GatewayAdminApi
 
         await account.SetDisabledAsync(disabled.Value, reason ?? (disabled.Value ? "disabled by the operator" : null));
         var snapshot = await account.GetSnapshotAsync();
+        pool.Publish(snapshot!);
         return Results.Json(new { message = "ok", chatgpt = email, status = snapshot!.Status.ToString() });
     }
 
@@ -206,7 +209,7 @@ public static class GatewayAdminApi
         return Results.Json(result);
     }
 
-    private static async Task<IResult> GetUserInfoAsync(HttpContext context, JsonBodyReader reader, AccountOnboarding onboarding)
+    private static async Task<IResult> GetUserInfoAsync(HttpContext context, JsonBodyReader reader, AccountOnboarding onboarding, AccountPool pool)
     {
         var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
         if (read.Body is not { } body)
@@ -236,6 +239,10 @@ public static class GatewayAdminApi
         {
             return AccountError(account);
         }
+
+        // The grain pushes the change to every node's pool a moment later; this node takes it now, so that the
+        // operator's next request here already finds the account.
+        pool.Publish(account.Snapshot!);
 
         var snapshot = account.Snapshot!;
         var tokens = account.Tokens;
