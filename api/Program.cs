@@ -3,6 +3,7 @@ using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.OpenAi;
+using MirrorGate.Api.Saas;
 using MirrorGate.Silo.Hosting;
 
 // appsettings.json is read from the app's own folder, so the working directory only decides where ./data is.
@@ -18,6 +19,7 @@ app.MapRootEndpoints();
 app.MapOpenAiApi();
 app.MapBackendApi();
 app.MapGatewayAdminApi();
+app.MapSaasAdminApi();
 app.MapClusterDashboard();
 app.Run();
 

@@ -2,9 +2,11 @@ using MirrorGate.Api.Hosting;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.GrainInterfaces.Tokens;
+using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Secrets;
 using MirrorGate.Grains.Tokens;
+using MirrorGate.Grains.Users;
 using MirrorGate.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,9 @@ namespace MirrorGate.Api.Auth;
 /// (<c>mg-…</c>, mirror or login); a raw access token, refresh token, session token or device UUID,
 /// each optionally followed by <c>,&lt;team-account-id&gt;</c>. A Team workspace may also come from the
 /// <c>ChatGPT-Account-ID</c> header (or <c>Team-Account-ID</c>, <c>X-ChatGPT-Account-ID</c>), which wins.
-/// A user token's tag is checked before its index is asked, so a forged <c>mg-…</c> costs no grain and no read.
+/// A user token's tag is checked before its index is asked, so a forged <c>mg-…</c> costs no grain and no read. An
+/// activation code is an <c>mg-…</c> token too, or an operator's own code (any other printable value that is not a
+/// ChatGPT token), which costs one index read to find.
 /// </summary>
 public sealed class BearerResolver(
     IOptionsMonitor<GatewayApiOptions> options,
@@ -64,12 +68,22 @@ public sealed class BearerResolver(
             return await ResolveUserTokenAsync(token);
         }
 
+        // An activation code an operator brought from another system may look like anything but a ChatGPT token. A
+        // long one has a refresh token's shape: it is looked up only where a raw token is not allowed anyway (behind
+        // a service key), so that raw refresh-token callers pay no extra read.
+        var shape = BearerShape.Classify(token);
+        if ((shape is BearerKind.Unknown or BearerKind.DeviceId || (shape is BearerKind.RefreshToken && !rawTokensAllowed)) && ActivationCodeShape(token)
+            && await grains.GetGrain<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync() is { Kind: UserTokenKind.ActivationCode } code)
+        {
+            return ForRecord(code);
+        }
+
         if (!rawTokensAllowed)
         {
             return BearerResolution.Refuse("Invalid key. With a service key configured, send 'Bearer <service-key>' or 'Bearer <service-key> <token>'.");
         }
 
-        return BearerShape.Classify(token) switch
+        return shape switch
         {
             BearerKind.AccessToken => ResolveAccessToken(token, team),
             BearerKind.DeviceId => BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("device:" + token[..8], null, token, team))),
@@ -89,8 +103,17 @@ public sealed class BearerResolver(
         var record = await grains.GetGrain<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync();
         return record is null
             ? BearerResolution.Refuse("The mirror token is unknown or was revoked.")
-            : BearerResolution.Ok(Caller.ForUser(record.UserName, record.AccountId));
+            : ForRecord(record);
     }
+
+    private BearerResolution ForRecord(TokenRecord record) =>
+        record.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow()
+            ? BearerResolution.Refuse($"The activation code expired at {expiresAt:u}.", "activation_code_expired")
+            : BearerResolution.Ok(Caller.ForUser(record.UserName, record.AccountId, record.Plan));
+
+    /// <summary>What may be looked up as an operator's own activation code: printable, of a sane length.</summary>
+    private static bool ActivationCodeShape(string token) =>
+        token.Length is >= ActivationCodeRules.MinLength and <= ActivationCodeRules.MaxLength && ActivationCodeRules.IsPrintable(token);
 
     private BearerResolution ResolveAccessToken(string token, string? team)
     {

@@ -15,12 +15,16 @@ public sealed record Caller
     /// <summary>The one account this caller may use (<see cref="CallerKind.User"/> and <see cref="CallerKind.Account"/>).</summary>
     public string? AccountId { get; private init; }
 
+    /// <summary>The plan tier the caller's credential allows (activation codes); null: whatever the accounts serve.</summary>
+    public string? Plan { get; private init; }
+
     /// <summary>The caller's own upstream credential (<see cref="CallerKind.Direct"/>).</summary>
     public UpstreamCredential? Credential { get; private init; }
 
     public static Caller Pool { get; } = new(CallerKind.Pool);
 
-    public static Caller ForUser(string userName, string accountId) => new(CallerKind.User) { UserName = userName, AccountId = accountId };
+    /// <summary>A user: bound to <paramref name="accountId"/> (a mirror or login token), or using the pool within <paramref name="plan"/> (an activation code).</summary>
+    public static Caller ForUser(string userName, string? accountId, string? plan = null) => new(CallerKind.User) { UserName = userName, AccountId = accountId, Plan = plan };
 
     public static Caller ForAccount(string accountId) => new(CallerKind.Account) { AccountId = accountId };
 
@@ -41,7 +45,7 @@ public enum CallerKind
     /// <summary>The service key: any pooled account.</summary>
     Pool,
 
-    /// <summary>A user token (mirror or login token): that user's limits, that token's account.</summary>
+    /// <summary>A user token (mirror or login token: that token's account) or activation code (the pool): that user's limits.</summary>
     User,
 
     /// <summary>A refresh or session token sent as the bearer: an account of its own, outside the pool.</summary>

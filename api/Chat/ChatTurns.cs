@@ -21,6 +21,12 @@ public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, Convers
     /// <param name="buildBody">Builds the upstream body once the continued conversation (if any) is known.</param>
     public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken)
     {
+        if (caller.Plan is { } plan && !ModelCatalog.PlanFits(plan, model))
+        {
+            return TurnStart.Fail(new GatewayFailure(StatusCodes.Status403Forbidden, "model_not_in_plan",
+                $"The model '{model.Id}' needs the {model.MinPlan} plan; this activation code allows {plan}."));
+        }
+
         ConversationRecord? continued = null;
         if (conversationId is not null)
         {

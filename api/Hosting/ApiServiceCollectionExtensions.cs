@@ -4,6 +4,8 @@ using MirrorGate.Api.Chat;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Pool;
+using MirrorGate.Api.Saas;
+using MirrorGate.Grains.Users;
 using MirrorGate.Silo.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +30,10 @@ public static class ApiServiceCollectionExtensions
             .Validate(o => o.SyncInterval > TimeSpan.Zero && o.ReloadInterval > TimeSpan.Zero && o.LoadHintLifetime > TimeSpan.Zero, "Pool intervals must be positive.")
             .ValidateOnStart();
         services.AddAdminAuthentication(builder.Configuration);
+        services.AddOptions<SaasAdminOptions>().Bind(builder.Configuration.GetSection(SaasAdminOptions.SectionName))
+            .PostConfigure(o => o.Secret = builder.Configuration[SaasAdminOptions.SecretVariable] is { Length: > 0 } secret ? secret : o.Secret)
+            .Validate(o => ActivationCodeRules.Plans.Contains(o.DefaultPlan), "SaasAdmin:DefaultPlan must be free, plus, team or pro.")
+            .ValidateOnStart();
 
         // The pool feed starts after Orleans (registered above), so its first load can reach the grains.
         services.AddSingleton<AccountPool>();
@@ -36,6 +42,7 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());
 
         services.AddSingleton<JsonBodyReader>();
+        services.AddSingleton<FieldsReader>();
         services.AddSingleton<BearerResolver>();
         services.AddSingleton<CallerLogScope>();
         services.AddSingleton<ConversationDispatcher>();

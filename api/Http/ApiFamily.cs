@@ -19,6 +19,9 @@ public enum ApiFamily
 
     /// <summary><c>{"message"}</c></summary>
     Admin,
+
+    /// <summary>SoruxGPT's <c>/adminapi</c>: <c>{"code":0,"msg","detail":{"message"}}</c></summary>
+    Saas,
 }
 
 public static class ApiFamilies
@@ -33,6 +36,7 @@ public static class ApiFamilies
 
         var path = context.Request.Path.Value ?? "/";
         return path.StartsWith("/backend-api/", StringComparison.Ordinal) ? ApiFamily.Backend
+            : path.StartsWith("/adminapi/", StringComparison.Ordinal) || path == "/adminapi" ? ApiFamily.Saas
             : path.StartsWith("/api/", StringComparison.Ordinal) || path.Contains("/api/", StringComparison.Ordinal) ? ApiFamily.Admin
             : ApiFamily.OpenAi;
     }
@@ -41,6 +45,7 @@ public static class ApiFamilies
     public static IResult Error(ApiFamily family, int status, string message, string code, TimeSpan? retryAfter = null) => family switch
     {
         ApiFamily.Admin => AdminResults.Error(status, message),
+        ApiFamily.Saas => Saas.SaasResults.Fail(status, message),
         ApiFamily.Backend => BackendErrors.Result(status, message, code, retryAfter),
         _ => OpenAiErrors.Result(status, message, code, null, retryAfter),
     };

@@ -78,6 +78,54 @@ public sealed class JsonBodyReader(IOptionsMonitor<GatewayApiOptions> options)
     }
 }
 
+/// <summary>
+/// Reads the fields of a form (<c>multipart/form-data</c> or URL-encoded) or a JSON object body, for APIs whose
+/// originals take either (SoruxGPT's admin API documents form-data; its scripts often send JSON). Form values become
+/// JSON strings; an empty body is an empty object.
+/// </summary>
+public sealed class FieldsReader(JsonBodyReader json, IOptionsMonitor<GatewayApiOptions> options)
+{
+    public async Task<BodyRead> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            return request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any())
+                ? BodyRead.Ok([])
+                : await json.ReadObjectAsync(request, cancellationToken);
+        }
+
+        var limit = options.CurrentValue.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return BodyRead.Fail(BodyProblem.TooLarge, $"The request body is larger than {limit} bytes.");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = limit, ValueLengthLimit = (int)Math.Min(limit, int.MaxValue) }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return BodyRead.Fail(ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } ? BodyProblem.TooLarge : BodyProblem.Malformed,
+                "The form could not be read: " + ex.Message);
+        }
+
+        var body = new JsonObject();
+        foreach (var (name, values) in form)
+        {
+            if (values.Count > 1)
+            {
+                return BodyRead.Fail(BodyProblem.Malformed, $"The form field '{name}' is given {values.Count} times; give it once.");
+            }
+
+            body[name] = values.ToString();
+        }
+
+        return BodyRead.Ok(body);
+    }
+}
+
 /// <summary>A parsed body, or what was wrong with it.</summary>
 public sealed record BodyRead(JsonObject? Body, BodyProblem Problem, string? Message)
 {

@@ -22,6 +22,13 @@ public sealed record AccountSnapshot(
     [Id(12)]
     public long Revision { get; init; }
 
+    /// <summary>
+    /// How the account renews, in SoruxGPT's words: <c>rt</c> with a refresh token, <c>rc</c> with a session token
+    /// (the session cookie), <c>at</c> with neither (an access token only).
+    /// </summary>
+    [Id(13)]
+    public string? CredentialMode { get; init; }
+
     /// <summary>Whether the account may take a request for <paramref name="model"/> at <paramref name="now"/>, plan aside.</summary>
     public bool IsAvailable(string model, DateTimeOffset now) =>
         (Status == AccountStatus.Active || (Status == AccountStatus.RateLimited && RateLimitedUntil <= now))

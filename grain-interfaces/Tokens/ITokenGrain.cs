@@ -8,7 +8,11 @@ namespace MirrorGate.GrainInterfaces.Tokens;
 [Alias("mg.ITokenGrain")]
 public interface ITokenGrain : IGrainWithStringKey
 {
-    Task IssueAsync(TokenRecord record);
+    /// <summary>
+    /// Enters the record; false (nothing changed) when the entry is held by another user. The same user may enter it
+    /// again, with new terms.
+    /// </summary>
+    Task<bool> IssueAsync(TokenRecord record);
 
     /// <summary>The record, or null for an unknown or revoked token.</summary>
     Task<TokenRecord?> ResolveAsync();

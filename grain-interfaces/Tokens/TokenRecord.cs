@@ -2,10 +2,19 @@ using MirrorGate.GrainInterfaces.Users;
 
 namespace MirrorGate.GrainInterfaces.Tokens;
 
-/// <summary>Who a user token belongs to and which account it maps to.</summary>
+/// <summary>Who a user token or activation code belongs to, and what it allows.</summary>
 [GenerateSerializer, Immutable, Alias("mg.TokenRecord")]
 public sealed record TokenRecord(
     [property: Id(0)] string UserName,
-    [property: Id(1)] string AccountId,
+    [property: Id(1)] string? AccountId,
     [property: Id(2)] UserTokenKind Kind,
-    [property: Id(3)] DateTimeOffset IssuedAt);
+    [property: Id(3)] DateTimeOffset IssuedAt)
+{
+    /// <summary>When the credential stops working (activation codes); null: never.</summary>
+    [Id(4)]
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The plan tier the credential allows (activation codes: <c>free</c>, <c>plus</c>, <c>team</c>, <c>pro</c>); null: no tier check.</summary>
+    [Id(5)]
+    public string? Plan { get; init; }
+}

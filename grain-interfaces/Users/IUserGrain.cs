@@ -19,6 +19,15 @@ public interface IUserGrain : IGrainWithStringKey
     /// </summary>
     Task<string> GetOrCreateTokenAsync(string accountId, UserTokenKind kind);
 
+    /// <summary>
+    /// Issues an activation code for the user (creating the user, unlimited, if it does not exist), or gives an
+    /// existing code of the user new terms. A code another user holds is refused.
+    /// </summary>
+    Task<ActivationCodeIssue> IssueActivationCodeAsync(string code, ActivationCodeTerms terms);
+
+    /// <summary>Revokes one of the user's activation codes; false when the user has no such code.</summary>
+    Task<bool> RevokeActivationCodeAsync(string code);
+
     /// <summary>Stores that the user logged out, then revokes every token of the user.</summary>
     Task LogoutAsync();
 

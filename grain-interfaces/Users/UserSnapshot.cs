@@ -9,4 +9,9 @@ public sealed record UserSnapshot(
     [property: Id(1)] ImmutableArray<ModelLimit> Limits,
     [property: Id(2)] bool IsolatedSession,
     [property: Id(3)] bool LoggedOut,
-    [property: Id(4)] DateTimeOffset CreatedAt);
+    [property: Id(4)] DateTimeOffset CreatedAt)
+{
+    /// <summary>The user's activation codes (never their values).</summary>
+    [Id(5)]
+    public ImmutableArray<ActivationCodeInfo> ActivationCodes { get; init; } = [];
+}

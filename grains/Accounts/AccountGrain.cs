@@ -124,6 +124,7 @@ public sealed partial class AccountGrain(
             s.AccessTokenExpiresAt, s.TeamAccountId, s.CanRefresh, s.InPool, PruneCooldowns(s.Cooldowns, time.GetUtcNow()))
         {
             Revision = long.TryParse(state.Etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : 0,
+            CredentialMode = s.RefreshToken is not null ? "rt" : s.SessionToken is not null ? "rc" : "at",
         };
     }
 

@@ -60,6 +60,48 @@ public sealed class UserGrain(
         return token;
     }
 
+    public async Task<ActivationCodeIssue> IssueActivationCodeAsync(string code, ActivationCodeTerms terms)
+    {
+        var value = code;
+        var hash = tokens.IndexKey(value);
+        var now = time.GetUtcNow();
+        var held = state.State.Tokens.FirstOrDefault(t => t.Hash == hash);
+        var issuedAt = held?.IssuedAt ?? now;
+
+        // The index entry first, as for every token: if the user's own write then fails, the code was never handed out.
+        var entry = new TokenRecord(UserName, null, UserTokenKind.ActivationCode, issuedAt) { ExpiresAt = terms.ExpiresAt, Plan = terms.Plan };
+        if (!await GrainFactory.GetGrain<ITokenGrain>(hash).IssueAsync(entry))
+        {
+            return new ActivationCodeIssue(null, null, "This activation code belongs to another user.");
+        }
+
+        var token = new UserToken(null, UserTokenKind.ActivationCode, new Secret(value), hash, issuedAt) { Plan = terms.Plan, ExpiresAt = terms.ExpiresAt };
+        state.State = state.State with
+        {
+            Tokens = held is null ? state.State.Tokens.Add(token) : state.State.Tokens.Replace(held, token),
+            LoggedOut = false,
+            CreatedAt = state.RecordExists ? state.State.CreatedAt : now,
+        };
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserRegistryGrain>(IUserRegistryGrain.Key).AddAsync(UserName);
+        return new ActivationCodeIssue(value, Info(token), null);
+    }
+
+    public async Task<bool> RevokeActivationCodeAsync(string code)
+    {
+        var hash = tokens.IndexKey(code);
+        if (state.State.Tokens.FirstOrDefault(t => t.Hash == hash && t.Kind == UserTokenKind.ActivationCode) is not { } held)
+        {
+            return false;
+        }
+
+        // Revoked in the index first: from then on the code is refused, whatever happens to the write below.
+        await GrainFactory.GetGrain<ITokenGrain>(hash).RevokeAsync();
+        state.State = state.State with { Tokens = state.State.Tokens.Remove(held) };
+        await state.WriteStateAsync();
+        return true;
+    }
+
     public async Task LogoutAsync()
     {
         if (!state.RecordExists)
@@ -135,5 +177,12 @@ public sealed class UserGrain(
     }
 
     private UserSnapshot Snapshot() =>
-        new(UserName, state.State.Limits, state.State.IsolatedSession, state.State.LoggedOut, state.State.CreatedAt);
+        new(UserName, state.State.Limits, state.State.IsolatedSession, state.State.LoggedOut, state.State.CreatedAt)
+        {
+            ActivationCodes = [.. state.State.Tokens.Where(t => t.Kind == UserTokenKind.ActivationCode).Select(Info)],
+        };
+
+    /// <summary>An activation code as listed: an id (the start of its index key) and its last four characters, never the code.</summary>
+    private static ActivationCodeInfo Info(UserToken token) =>
+        new(token.Hash[..16], token.Value.Value.Length > 8 ? "…" + token.Value.Value[^4..] : "…", token.Plan ?? "free", token.ExpiresAt, token.IssuedAt);
 }

@@ -18,8 +18,18 @@ public sealed record UserState
     public ImmutableArray<UserToken> Tokens { get; init; } = [];
 }
 
-/// <summary>A token handed to the user. The value is kept (encrypted) so the same token can be handed out again.</summary>
-public sealed record UserToken(string AccountId, UserTokenKind Kind, Secret Value, string Hash, DateTimeOffset IssuedAt);
+/// <summary>
+/// A token or activation code handed to the user. The value is kept (encrypted) so the same token can be handed out
+/// again; <paramref name="AccountId"/> is null for activation codes, which use the pool.
+/// </summary>
+public sealed record UserToken(string? AccountId, UserTokenKind Kind, Secret Value, string Hash, DateTimeOffset IssuedAt)
+{
+    /// <summary>Activation codes: the plan tier they allow.</summary>
+    public string? Plan { get; init; }
+
+    /// <summary>Activation codes: when they stop working; null: never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <summary>
 /// The user's limit windows: per limited model, the uses granted within the window. Stored apart from
