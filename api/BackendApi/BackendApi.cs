@@ -21,9 +21,20 @@ public static class BackendApi
             return await passthrough.HandleAsync(context, resolution.Caller) ?? Results.Empty;
         });
 
+        backend.MapGet("/conversations", (HttpContext context, BearerResolver bearer, IGrainFactory grains) =>
+            WithCallerAsync(context, bearer, caller => ConversationReads.ListAsync(context, caller, grains)));
+        backend.MapGet("/conversation/{id}", (HttpContext context, string id, BearerResolver bearer, IGrainFactory grains) =>
+            WithCallerAsync(context, bearer, caller => ConversationReads.GetAsync(id, caller, grains)));
+
         // Any other path or method under the pass-through: a 404 in the backend's shape.
         backend.Map("/{**path}", (HttpContext context) =>
             BackendErrors.Result(StatusCodes.Status404NotFound, $"Not found ({context.Request.Method} {context.Request.Path}).", "not_found"));
         return routes;
+    }
+
+    private static async Task<IResult> WithCallerAsync(HttpContext context, BearerResolver bearer, Func<Caller, Task<IResult>> handle)
+    {
+        var resolution = await bearer.ResolveAsync(context.Request);
+        return resolution.Caller is null ? BackendErrors.Result(resolution.Status, resolution.Error!, resolution.Code) : await handle(resolution.Caller);
     }
 }

@@ -34,6 +34,9 @@ public sealed class ActiveTurn(
     private Task _recording = Task.CompletedTask;
     private string? _recordedMessageId;
 
+    /// <summary>An imported conversation this turn continues for the first time: it learns the upstream conversation that carries it on.</summary>
+    public IImportedConversationGrain? ContinuesImport { get; init; }
+
     public ConversationStream Stream => upstream.Stream;
 
     public string? AccountId => upstream.AccountId;
@@ -124,6 +127,7 @@ public sealed class ActiveTurn(
             return Task.CompletedTask;
         }
 
-        return settlement.RecordConversationAsync(ConversationId, new ConversationTurn(accountId, caller.UserName, AssistantMessageId, isolatedSession));
+        var record = settlement.RecordConversationAsync(ConversationId, new ConversationTurn(accountId, caller.UserName, AssistantMessageId, isolatedSession || ContinuesImport is not null));
+        return ContinuesImport is { } imported ? Task.WhenAll(record, imported.LinkAsync(ConversationId)) : record;
     }
 }

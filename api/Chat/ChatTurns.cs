@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 using MirrorGate.Api.Auth;
 using MirrorGate.GrainInterfaces.Conversations;
 using MirrorGate.GrainInterfaces.Users;
+using MirrorGate.Api.Imports;
 using MirrorGate.Grains.Models;
+using MirrorGate.Upstream.ChatGpt;
+using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.Chat;
 
@@ -11,7 +14,7 @@ namespace MirrorGate.Api.Chat;
 /// conversation's owner and check the caller may continue it, take one use under the user's limit,
 /// build the upstream body, dispatch. The returned <see cref="ActiveTurn"/> settles the turn (step 6).
 /// </summary>
-public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, ConversationDispatcher dispatcher, TurnSettlement settlement)
+public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, ConversationDispatcher dispatcher, TurnSettlement settlement, IOptionsMonitor<ChatGptOptions> chatGpt)
 {
     private const int ReserveAttempts = 3;
 
@@ -28,10 +31,16 @@ public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, Convers
         }
 
         ConversationRecord? continued = null;
+        ImportedContinuation? imported = null;
         if (conversationId is not null)
         {
             continued = await grains.GetGrain<IConversationGrain>(conversationId).GetAsync();
-            if (!MayContinue(caller, continued))
+            if (continued is null && caller.UserName is { } userName)
+            {
+                (imported, continued) = await FindImportedAsync(userName, conversationId);
+            }
+
+            if (imported is null && !MayContinue(caller, continued))
             {
                 return TurnStart.Fail(GatewayFailure.ConversationNotFound(conversationId));
             }
@@ -55,7 +64,7 @@ public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, Convers
         DispatchResult dispatch;
         try
         {
-            dispatch = await dispatcher.StartAsync(caller, model, buildBody(continued), continued?.AccountId, cancellationToken);
+            dispatch = await dispatcher.StartAsync(caller, model, Body(buildBody, continued, imported), continued?.AccountId, cancellationToken);
         }
         catch
         {
@@ -70,8 +79,50 @@ public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, Convers
             return TurnStart.Fail(dispatch.Failure!);
         }
 
-        return TurnStart.Ok(new ActiveTurn(settlement, requestId, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary));
+        return TurnStart.Ok(new ActiveTurn(settlement, requestId, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary)
+        {
+            ContinuesImport = imported?.FirstTurn == true ? imported.Grain : null,
+        });
     }
+
+    /// <summary>
+    /// A conversation imported for the user: continued before (its upstream conversation's record), or to be continued
+    /// now for the first time (its history goes upstream with the new message).
+    /// </summary>
+    private async Task<(ImportedContinuation? Imported, ConversationRecord? Continued)> FindImportedAsync(string userName, string conversationId)
+    {
+        var grain = grains.GetGrain<IImportedConversationGrain>(ImportedConversationKey.For(userName, conversationId));
+        if (await grain.GetAsync() is not { } copy)
+        {
+            return (null, null);
+        }
+
+        if (copy.ContinuedAs is { } upstreamId && await grains.GetGrain<IConversationGrain>(upstreamId).GetAsync() is { } record)
+        {
+            return (new ImportedContinuation(grain, copy, FirstTurn: false, upstreamId), record);
+        }
+
+        return (new ImportedContinuation(grain, copy, FirstTurn: true, null), null);
+    }
+
+    private JsonObject Body(Func<ConversationRecord?, JsonObject> buildBody, ConversationRecord? continued, ImportedContinuation? imported)
+    {
+        var body = buildBody(continued);
+        if (imported is { FirstTurn: true })
+        {
+            ImportedHistory.Prepend(body, imported.Copy.PayloadJson, chatGpt.CurrentValue.Flow == ChatGptFlow.Newest ? "client-created-root" : Guid.NewGuid().ToString());
+        }
+        else if (imported is { UpstreamConversationId: { } upstreamId })
+        {
+            // The client names the imported conversation and a message of it; upstream it is the conversation that carries it on.
+            body["conversation_id"] = upstreamId;
+            body["parent_message_id"] = continued!.LastAssistantMessageId ?? body["parent_message_id"]?.DeepClone();
+        }
+
+        return body;
+    }
+
+    private sealed record ImportedContinuation(IImportedConversationGrain Grain, ImportedConversation Copy, bool FirstTurn, string? UpstreamConversationId);
 
     /// <summary>
     /// Takes the use, asking again with the same request id when the answer was lost to a silo that is going away

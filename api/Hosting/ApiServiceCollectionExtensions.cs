@@ -2,6 +2,7 @@ using MirrorGate.Api.Auth;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Chat;
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Imports;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Pool;
 using MirrorGate.Api.Saas;
@@ -51,6 +52,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChatGptRequestBuilder>();
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<ConversationPassthrough>();
+        services.AddSingleton<ConversationImporter>();
         return builder;
     }
 }

@@ -15,6 +15,8 @@ public static partial class SaasAdminApi
         var admin = family.MapGroup(string.Empty).AddEndpointFilter<SaasAdminFilter>();
         admin.MapPost("/addAccount", AddAccountAsync);
         admin.MapPost("/stateAccount", StateAccountAsync);
+        admin.MapPost("/importConversationBySelf", ImportBySelfAsync);
+        admin.MapPost("/importConversationByWeb", ImportByWebAsync);
 
         // Gateway-defined (the seed's users are activation codes, but it publishes no API to manage them).
         admin.MapPost("/createActivationCode", CreateActivationCodeAsync);

@@ -20,6 +20,9 @@ public interface IChatGptClient
     /// <summary>Lists the models the account may use.</summary>
     Task<UpstreamResult<IReadOnlyList<UpstreamModel>>> ListModelsAsync(UpstreamCredential credential, CancellationToken cancellationToken);
 
+    /// <summary>Reads one conversation as the web client does (<c>GET /backend-api/conversation/{id}</c>): title, times and the message mapping.</summary>
+    Task<UpstreamResult<System.Text.Json.Nodes.JsonObject>> GetConversationAsync(UpstreamCredential credential, string conversationId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Runs the sentinel (and its proof of work), the conduit prepare (newest flow), and POSTs the raw ChatGPT
     /// conversation body. Returns as soon as the upstream's response headers arrive: success is a stream to read

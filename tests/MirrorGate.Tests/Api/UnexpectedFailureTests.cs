@@ -68,6 +68,8 @@ public sealed class UnexpectedFailureTests
 
             public Task<UpstreamResult<IReadOnlyList<UpstreamModel>>> ListModelsAsync(UpstreamCredential credential, CancellationToken cancellationToken) => inner.ListModelsAsync(credential, cancellationToken);
 
+            public Task<UpstreamResult<JsonObject>> GetConversationAsync(UpstreamCredential credential, string conversationId, CancellationToken cancellationToken) => inner.GetConversationAsync(credential, conversationId, cancellationToken);
+
             public Task<UpstreamResult<ConversationStream>> StartConversationAsync(UpstreamCredential credential, JsonObject body, CancellationToken cancellationToken)
             {
                 if (owner.Armed)

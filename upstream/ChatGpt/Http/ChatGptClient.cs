@@ -72,6 +72,18 @@ internal sealed class ChatGptClient : IChatGptClient
             static (root, _) => ModelListParser.Parse(root), cancellationToken);
     }
 
+    public Task<UpstreamResult<JsonObject>> GetConversationAsync(UpstreamCredential credential, string conversationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        var request = _requests.Backend(HttpMethod.Get, credential, UpstreamEndpoint.Conversation(conversationId));
+        return _caller.SendJsonAsync(request, credential.ProxyUrl, credential.LogId,
+            static (root, _) => JsonNode.Parse(root.GetRawText()) is JsonObject conversation
+                ? UpstreamResult<JsonObject>.Ok(conversation)
+                : UpstreamResult<JsonObject>.Fail(new UpstreamFailure(UpstreamFailureKind.Protocol, null, "The upstream answered a conversation read with something other than an object.")),
+            cancellationToken);
+    }
+
     public Task<UpstreamResult<ConversationStream>> StartConversationAsync(UpstreamCredential credential, JsonObject body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credential);

@@ -12,6 +12,9 @@ internal static class UpstreamEndpoint
     public const string ConversationNewest = "/f/conversation";
     public const string ConversationLegacy = "/conversation";
 
+    /// <summary>One conversation's read path; the id is escaped, as it comes from an operator's import.</summary>
+    public static string Conversation(string conversationId) => "/conversation/" + Uri.EscapeDataString(conversationId);
+
     public const string LoggedInPrefix = "/backend-api";
     public const string AnonymousPrefix = "/backend-anon";
 
