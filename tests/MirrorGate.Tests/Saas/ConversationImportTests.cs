@@ -180,6 +180,13 @@ public sealed partial class ConversationImportTests(SaasGateway gateway) : IClas
         using var read = await user.GetAsync($"/backend-api/conversation/{conversationId}");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Contains("Remember the password swordfish", await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Continued on the pool: the pool's account receives the history fetched from the original account.
+        using var continued = await user.ChatAsync("What was the password?", conversationId: conversationId);
+        Assert.Equal(HttpStatusCode.OK, continued.StatusCode);
+        var carriedOn = App.Simulator.GetConversation((await continued.JsonAsync())["conversation_id"]!.GetValue<string>())!;
+        Assert.Equal("imports-pool@example.com", carriedOn.OwnerEmail);
+        Assert.Contains(carriedOn.Messages, m => m.Role == "user" && m.Text == "Remember the password swordfish");
     }
 
     [Theory]
