@@ -23,40 +23,42 @@ public sealed class GatewayAdminApiTests
         null, "Bearer wrong-password", "Bearer " + GatewayApp.AdminPassword + "x", "Basic " + GatewayApp.AdminPassword, "Bearer",
     ];
 
-    [Theory]
-    [InlineData("/api/login")]
-    [InlineData("/api/logout")]
-    [InlineData("/api/get-mirror-token")]
-    [InlineData("/api/get-user-info")]
-    [InlineData("/api/get-user-use-count")]
-    [InlineData("/api/get-chatgpt-use-count")]
-    public async Task Every_admin_endpoint_refuses_a_missing_or_wrong_password_with_401_and_a_message(string path)
+    private static readonly string[] AdminPaths = ["/api/login", "/api/logout", "/api/get-mirror-token", "/api/get-user-info", "/api/get-user-use-count", "/api/get-chatgpt-use-count"];
+
+    [Fact]
+    public async Task Every_admin_endpoint_refuses_a_missing_or_wrong_password_with_401_and_a_message()
     {
         await using var app = await GatewayApp.StartAsync();
         var account = await app.AddPooledAccountAsync("guarded@example.com");
         app.Simulator.ResetCallCounts();
         using var client = app.CreateClient();
 
-        foreach (var authorization in WrongAuthorizations)
+        foreach (var path in AdminPaths)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(ValidBodyFor(path, account)) };
-            if (authorization is not null)
+            foreach (var authorization in WrongAuthorizations)
             {
-                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(ValidBodyFor(path, account)) };
+                if (authorization is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                }
+
+                using var response = await client.SendAsync(request);
+
+                await AssertMessageAsync(response, HttpStatusCode.Unauthorized, "Unauthorized", $"{path} with Authorization: {authorization ?? "(none)"}");
             }
-
-            using var response = await client.SendAsync(request);
-
-            await AssertMessageAsync(response, HttpStatusCode.Unauthorized, "Unauthorized", $"Authorization: {authorization ?? "(none)"}");
         }
 
         AssertNoUpstreamCalls(app);
         Assert.Null(await app.Grains.GetGrain<IUserGrain>("guarded-user").GetSnapshotAsync());
 
-        // The same request with the right password gets past the guard.
+        // The same requests with the right password get past the guard.
         using var admin = app.CreateClient(GatewayApp.AdminPassword);
-        using var accepted = await admin.PostAsJsonAsync(path, ValidBodyFor(path, account));
-        Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
+        foreach (var path in AdminPaths)
+        {
+            using var accepted = await admin.PostAsJsonAsync(path, ValidBodyFor(path, account));
+            Assert.True(accepted.StatusCode == HttpStatusCode.OK, $"{path}: {await accepted.Content.ReadAsStringAsync()}");
+        }
     }
 
     [Fact]
