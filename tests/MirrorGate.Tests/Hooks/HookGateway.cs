@@ -48,12 +48,26 @@ internal static class HookTestData
         ["history_and_training_disabled"] = false,
     };
 
+    /// <summary>Every stored grain state of an embedded node (state name and JSON payload), read below the serializer.</summary>
+    public static List<(string StateName, string Payload)> StoredStates(GatewayApp app)
+    {
+        using var connection = Open(app);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state_name, payload FROM mg_grain_state";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, string)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(1))));
+        }
+
+        return rows;
+    }
+
     /// <summary>The reminders of notify deliveries stored in an embedded node's SQLite file (grain ids).</summary>
     public static List<string> NotifyReminders(GatewayApp app)
     {
-        var path = Path.Combine(app.DataDirectory, "mirrorgate.db");
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = Open(app);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT grain_id FROM mg_reminder WHERE grain_id LIKE 'notify-outbox/%'";
         using var reader = command.ExecuteReader();
@@ -64,5 +78,13 @@ internal static class HookTestData
         }
 
         return rows;
+    }
+
+    private static SqliteConnection Open(GatewayApp app)
+    {
+        var path = Path.Combine(app.DataDirectory, "mirrorgate.db");
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
     }
 }

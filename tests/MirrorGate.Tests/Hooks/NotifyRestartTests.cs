@@ -41,6 +41,11 @@ public sealed class NotifyRestartTests
             await Eventually.WaitUntilAsync(() => hooks.Calls("/notify").Count > 0, "a first attempt was refused");
             key = hooks.Calls("/notify")[0].Header("Idempotency-Key")!;
             Assert.Contains(HookTestData.NotifyReminders(before), r => r.Contains(key, StringComparison.Ordinal));
+
+            // Stored, with the body, but the user's token only encrypted.
+            var outbox = Assert.Single(HookTestData.StoredStates(before), s => s.StateName == "notify-outbox");
+            Assert.Contains("remember me", outbox.Payload, StringComparison.Ordinal);
+            Assert.DoesNotContain(token, outbox.Payload, StringComparison.Ordinal);
         }
 
         var attemptsBefore = hooks.Calls("/notify").Count;

@@ -216,5 +216,24 @@ public sealed class OAuthHookTests(OAuthGateway gateway) : IClassFixture<OAuthGa
         Assert.Equal(3, OAuthCalls(Bearer));
     }
 
+    [Fact]
+    public async Task The_credentials_the_hook_hands_out_are_stored_encrypted()
+    {
+        const string Bearer = "sorux-oauth-at-rest-0001";
+        const string ApiKey = "sorux-oauth-at-rest-key-0001";
+        const string ForceToken = "sorux-oauth-at-rest-real-0001";
+        Hooks.On("/oauth", new HookAnswer(Json: new JsonObject { ["code"] = 1, ["apikey"] = ApiKey, ["forcetoken"] = ForceToken, ["nickname"] = "at-rest" }));
+
+        using var chat = await App.CreateClient(Bearer).ChatAsync("store me safely");
+
+        Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        var states = HookTestData.StoredStates(App);
+        Assert.Contains(states, s => s.StateName == "user" && s.Payload.Contains("\"at-rest\"", StringComparison.Ordinal));
+        foreach (var secret in new[] { Bearer, ApiKey, ForceToken })
+        {
+            Assert.DoesNotContain(states, s => s.Payload.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
     private int OAuthCalls(string bearer) => Hooks.Calls("/oauth").Count(c => c.Form.GetValueOrDefault("usertoken") == bearer);
 }
