@@ -54,6 +54,8 @@ public sealed partial class NotifyOutboxGrain(
     {
         if (state.State.Delivery is not null)
         {
+            // Stored already (the first answer was lost): keep pacing it, do not store or send it twice.
+            ResumeIfIdle();
             return;
         }
 
@@ -79,7 +81,12 @@ public sealed partial class NotifyOutboxGrain(
             return;
         }
 
-        // A delivery this activation is not already pacing: it was stored by a node that restarted or died.
+        ResumeIfIdle();
+    }
+
+    /// <summary>A stored delivery this activation is not pacing yet (it was stored by a node that restarted or died): the next attempt is armed when it is due.</summary>
+    private void ResumeIfIdle()
+    {
         if (_attempt is null)
         {
             var due = state.State.NextAttemptAt is { } next ? next - time.GetUtcNow() : TimeSpan.Zero;

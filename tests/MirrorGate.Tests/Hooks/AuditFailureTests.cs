@@ -81,18 +81,15 @@ public sealed class AuditFailureTests(AuditFailureGateways gateways) : IClassFix
         }
     }
 
+    // The closed gateway's answer to a 5xx (the hook's message, 503) is in AuditHookTests, whose timeout leaves the hook time to answer.
     [Fact]
-    public async Task A_5xx_is_the_hook_failing_its_message_shown_when_closed_and_passed_when_open()
+    public async Task A_5xx_is_the_hook_failing_and_passes_when_open()
     {
-        var failing = new HookAnswer(500, new JsonObject { ["detail"] = new JsonObject { ["message"] = "Internal Server Error." } });
-        gateways.Hooks.On("/audit-closed", failing);
-        gateways.Hooks.On("/audit-open", failing);
-
-        using var closed = await gateways.Closed.CreateClient(gateways.ClosedToken).ChatAsync("judge me again");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, closed.StatusCode);
-        Assert.Equal("Internal Server Error.", (await closed.JsonAsync())["error"]!["message"]!.GetValue<string>());
+        gateways.Hooks.On("/audit-open", new HookAnswer(500, new JsonObject { ["detail"] = new JsonObject { ["message"] = "Internal Server Error." } }));
 
         using var open = await gateways.Open.CreateClient(gateways.OpenToken).ChatAsync("judge me again");
+
         Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.Equal(SimReplies.For("judge me again", 1), await open.ContentAsync());
     }
 }

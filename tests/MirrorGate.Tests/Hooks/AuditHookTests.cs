@@ -110,6 +110,20 @@ public sealed class AuditHookTests(AuditGateway gateway) : IClassFixture<AuditGa
     }
 
     [Fact]
+    public async Task A_5xx_is_the_hook_failing_a_503_with_its_message_by_default()
+    {
+        Hooks.On("/audit", new HookAnswer(500, new JsonObject { ["detail"] = new JsonObject { ["message"] = "Internal Server Error." } }));
+        var token = await App.MirrorTokenAsync("audit-failing", AuditGateway.Account);
+
+        using var refused = await App.CreateClient(token).ChatAsync("judge me");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var error = (await refused.JsonAsync())["error"]!;
+        Assert.Equal("Internal Server Error.", error["message"]!.GetValue<string>());
+        Assert.Equal("audit_unavailable", error["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_refusal_on_the_backend_family_is_in_its_detail_shape()
     {
         Hooks.On("/audit", new HookAnswer(403, new JsonObject { ["detail"] = new JsonObject { ["message"] = "not on the web either" } }));
