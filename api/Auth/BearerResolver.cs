@@ -1,3 +1,4 @@
+using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Hosting;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Secrets;
@@ -20,13 +21,16 @@ namespace MirrorGate.Api.Auth;
 /// <c>ChatGPT-Account-ID</c> header (or <c>Team-Account-ID</c>, <c>X-ChatGPT-Account-ID</c>), which wins.
 /// A user token's tag is checked before its index is asked, so a forged <c>mg-…</c> costs no grain and no read. An
 /// activation code is an <c>mg-…</c> token too, or an operator's own code (any other printable value that is not a
-/// ChatGPT token), which costs one index read to find.
+/// ChatGPT token), which costs one index read to find. A bearer that lookup does not find, and that is no ChatGPT
+/// credential where it arrives, is asked about at the operator's OAuth hook when one is configured
+/// (<see cref="OAuthHook"/>); so is a code that hook vouched for, once its check is due.
 /// </summary>
 public sealed class BearerResolver(
     IOptionsMonitor<GatewayApiOptions> options,
     SecretProtector protector,
     UserTokens userTokens,
     IGrainFactory grains,
+    OAuthHook oauth,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
 {
     private static readonly string[] TeamHeaders = ["ChatGPT-Account-ID", "Team-Account-ID", "X-ChatGPT-Account-ID"];
@@ -72,10 +76,21 @@ public sealed class BearerResolver(
         // long one has a refresh token's shape: it is looked up only where a raw token is not allowed anyway (behind
         // a service key), so that raw refresh-token callers pay no extra read.
         var shape = BearerShape.Classify(token);
-        if ((shape is BearerKind.Unknown or BearerKind.DeviceId || (shape is BearerKind.RefreshToken && !rawTokensAllowed)) && ActivationCodeShape(token)
-            && await grains.GetGrain<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync() is { Kind: UserTokenKind.ActivationCode } code)
+        if ((shape is BearerKind.Unknown or BearerKind.DeviceId || (shape is BearerKind.RefreshToken && !rawTokensAllowed)) && ActivationCodeShape(token))
         {
-            return ForRecord(code);
+            if (await grains.GetGrain<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync() is { Kind: UserTokenKind.ActivationCode } code)
+            {
+                return code.RecheckAt is { } due && due <= time.GetUtcNow() && oauth.Enabled
+                    ? FromOAuth(await oauth.RecheckAsync(token, code), token)
+                    : ForRecord(code, token);
+            }
+
+            // Unknown here and no ChatGPT credential in this mode (behind a service key, refresh tokens and device ids
+            // are refused anyway): the operator's own system may know it.
+            if (oauth.Enabled && (shape is BearerKind.Unknown || !rawTokensAllowed) && !token.StartsWith("eyJ", StringComparison.Ordinal))
+            {
+                return FromOAuth(await oauth.SignInAsync(token), token);
+            }
         }
 
         if (!rawTokensAllowed)
@@ -103,13 +118,18 @@ public sealed class BearerResolver(
         var record = await grains.GetGrain<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync();
         return record is null
             ? BearerResolution.Refuse("The mirror token is unknown or was revoked.")
-            : ForRecord(record);
+            : ForRecord(record, token);
     }
 
-    private BearerResolution ForRecord(TokenRecord record) =>
+    /// <summary>The user a token record names; the operator's hooks are shown the bearer, or the OAuth hook's forcetoken for it.</summary>
+    private BearerResolution ForRecord(TokenRecord record, string token) =>
         record.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow()
             ? BearerResolution.Refuse($"The activation code expired at {expiresAt:u}.", "activation_code_expired")
-            : BearerResolution.Ok(Caller.ForUser(record.UserName, record.AccountId, record.Plan));
+            : BearerResolution.Ok(Caller.ForUser(record.UserName, record.AccountId, record.Plan, record.HookToken ?? new Secret(token), record.PreferredPlan));
+
+    private BearerResolution FromOAuth(OAuthVerdict verdict, string token) =>
+        verdict.Record is { } record ? ForRecord(record, token)
+        : BearerResolution.Refuse(verdict.Refusal!, verdict.Unavailable ? "oauth_unavailable" : "oauth_refused");
 
     /// <summary>What may be looked up as an operator's own activation code: printable, of a sane length.</summary>
     private static bool ActivationCodeShape(string token) =>

@@ -1,3 +1,4 @@
+using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.Upstream.ChatGpt;
 
 namespace MirrorGate.Api.Auth;
@@ -18,13 +19,23 @@ public sealed record Caller
     /// <summary>The plan tier the caller's credential allows (activation codes); null: whatever the accounts serve.</summary>
     public string? Plan { get; private init; }
 
+    /// <summary>
+    /// A user's own token as the operator's hooks are shown it (<c>Authorization: Bearer</c> of Audit and Notify): the
+    /// bearer the user sent, or the OAuth hook's <c>forcetoken</c> for it. Prints as <c>***</c>.
+    /// </summary>
+    public Secret? UserToken { get; private init; }
+
+    /// <summary>The plan type the account pool prefers for this caller (the OAuth hook's <c>priority</c>); null: none.</summary>
+    public string? PreferredPlan { get; private init; }
+
     /// <summary>The caller's own upstream credential (<see cref="CallerKind.Direct"/>).</summary>
     public UpstreamCredential? Credential { get; private init; }
 
     public static Caller Pool { get; } = new(CallerKind.Pool);
 
     /// <summary>A user: bound to <paramref name="accountId"/> (a mirror or login token), or using the pool within <paramref name="plan"/> (an activation code).</summary>
-    public static Caller ForUser(string userName, string? accountId, string? plan = null) => new(CallerKind.User) { UserName = userName, AccountId = accountId, Plan = plan };
+    public static Caller ForUser(string userName, string? accountId, string? plan = null, Secret? userToken = null, string? preferredPlan = null) =>
+        new(CallerKind.User) { UserName = userName, AccountId = accountId, Plan = plan, UserToken = userToken, PreferredPlan = preferredPlan };
 
     public static Caller ForAccount(string accountId) => new(CallerKind.Account) { AccountId = accountId };
 

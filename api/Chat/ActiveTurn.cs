@@ -16,7 +16,8 @@ namespace MirrorGate.Api.Chat;
 /// assistant message, while the answer streams on; the write is awaited when the turn succeeds, before
 /// the finishing bytes go out. So a client that saw the end of an answer can continue the conversation
 /// at once on any node of a cluster: the record is committed. (The write usually finishes long before
-/// the answer does, so the wait costs nothing then.)
+/// the answer does, so the wait costs nothing then.) The operator's notify delivery, queued as the turn started,
+/// is awaited the same way: a client that saw the end of an answer can rely on the delivery being stored.
 /// </remarks>
 public sealed class ActiveTurn(
     TurnSettlement settlement,
@@ -27,7 +28,8 @@ public sealed class ActiveTurn(
     IUserGrain? user,
     LimitReservation? reservation,
     bool isolatedSession,
-    bool temporary) : IAsyncDisposable
+    bool temporary,
+    Task notified) : IAsyncDisposable
 {
     private bool _answered;
     private bool _settled;
@@ -72,11 +74,13 @@ public sealed class ActiveTurn(
     {
         _answered = true;
 
-        // Both must be stored before the finishing bytes; they do not depend on each other. The use is
-        // kept only once its record is stored: if that fails, the stream is aborted and the use given back.
+        // All must be stored before the finishing bytes; they do not depend on each other. The use is kept
+        // only once its record and the notify delivery are stored: if either fails, the stream is aborted and
+        // the use given back.
         await Task.WhenAll(
             FinishRecordingAsync(),
-            settlement.RecordUsageAsync(RequestId, model.Id, upstream.AccountId, caller.UserName, promptTokens, completionTokens));
+            settlement.RecordUsageAsync(RequestId, model.Id, upstream.AccountId, caller.UserName, promptTokens, completionTokens),
+            notified);
         _settled = true;
     }
 
@@ -85,6 +89,7 @@ public sealed class ActiveTurn(
         try
         {
             await FinishRecordingAsync();
+            await FinishNotifyingAsync();
             if (!_settled && user is not null && reservation is { Key.Length: > 0 })
             {
                 await user.ReleaseAsync(reservation);
@@ -115,6 +120,21 @@ public sealed class ActiveTurn(
         catch (Exception ex)
         {
             settlement.ConversationNotRecorded(ex, ConversationId, upstream.AccountId);
+        }
+    }
+
+    /// <summary>
+    /// A turn that did not succeed was still accepted upstream, so its delivery stays queued; the queuing is waited
+    /// for here so that it is not left running on its own. A failure was logged where it happened.
+    /// </summary>
+    private async Task FinishNotifyingAsync()
+    {
+        try
+        {
+            await notified;
+        }
+        catch (Exception)
+        {
         }
     }
 

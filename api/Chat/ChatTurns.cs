@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.Hooks;
 using MirrorGate.GrainInterfaces.Conversations;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Api.Imports;
@@ -12,9 +13,18 @@ namespace MirrorGate.Api.Chat;
 /// <summary>
 /// Admits a chat turn and starts it upstream (architecture steps 2–5): find a continued
 /// conversation's owner and check the caller may continue it, take one use under the user's limit,
-/// build the upstream body, dispatch. The returned <see cref="ActiveTurn"/> settles the turn (step 6).
+/// build the upstream body, ask the operator's audit hook about a user's turn (it may refuse it or replace the
+/// body), dispatch, and queue the operator's notify delivery. The returned <see cref="ActiveTurn"/> settles the
+/// turn (step 6).
 /// </summary>
-public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, ConversationDispatcher dispatcher, TurnSettlement settlement, IOptionsMonitor<ChatGptOptions> chatGpt)
+public sealed class ChatTurns(
+    IGrainFactory grains,
+    ModelCatalog models,
+    ConversationDispatcher dispatcher,
+    TurnSettlement settlement,
+    AuditHook audit,
+    NotifyHook notify,
+    IOptionsMonitor<ChatGptOptions> chatGpt)
 {
     private const int ReserveAttempts = 3;
 
@@ -61,10 +71,20 @@ public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, Convers
             });
         }
 
+        var body = Body(buildBody, continued, imported);
         DispatchResult dispatch;
         try
         {
-            dispatch = await dispatcher.StartAsync(caller, model, Body(buildBody, continued, imported), continued?.AccountId, cancellationToken);
+            // After the use is taken (a user at the limit costs the hook nothing), before anything goes upstream.
+            var audited = await audit.CheckAsync(caller, body, cancellationToken);
+            if (audited.Body is null)
+            {
+                await ReleaseAsync(user, admission);
+                return TurnStart.Fail(audited.Failure!);
+            }
+
+            body = audited.Body;
+            dispatch = await dispatcher.StartAsync(caller, model, body, continued?.AccountId, cancellationToken);
         }
         catch
         {
@@ -79,7 +99,9 @@ public sealed class ChatTurns(IGrainFactory grains, ModelCatalog models, Convers
             return TurnStart.Fail(dispatch.Failure!);
         }
 
-        return TurnStart.Ok(new ActiveTurn(settlement, requestId, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary)
+        // Accepted: the delivery is queued while the answer streams; the turn waits for the queue only at its end.
+        var notified = notify.EnqueueAsync(caller, body, requestId);
+        return TurnStart.Ok(new ActiveTurn(settlement, requestId, dispatch.Turn, caller, model, user, admission?.Reservation, admission?.IsolatedSession ?? false, temporary, notified)
         {
             ContinuesImport = imported?.FirstTurn == true ? imported.Grain : null,
         });

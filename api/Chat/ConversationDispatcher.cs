@@ -45,7 +45,7 @@ public sealed partial class ConversationDispatcher(
         GatewayFailure? last = null;
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            var (slot, refusal) = accountId is null ? Pick(model, tried) : await TakeBoundAsync(accountId, model);
+            var (slot, refusal) = accountId is null ? Pick(model, tried, caller.PreferredPlan) : await TakeBoundAsync(accountId, model);
             if (slot is null)
             {
                 return DispatchResult.Failed(last ?? refusal!);
@@ -154,9 +154,9 @@ public sealed partial class ConversationDispatcher(
         return result;
     }
 
-    private (AccountSlot? Slot, GatewayFailure? Refusal) Pick(ModelDefinition model, IReadOnlySet<string> tried)
+    private (AccountSlot? Slot, GatewayFailure? Refusal) Pick(ModelDefinition model, IReadOnlySet<string> tried, string? preferredPlan)
     {
-        var pick = pool.Pick(model, tried);
+        var pick = pool.Pick(model, tried, preferredPlan);
         return pick.Slot is not null ? (pick.Slot, null)
             : pick.Shortage is PoolShortage.AllCoolingDown ? (null, GatewayFailure.CoolingDown(model.Id, pick.RetryAt!.Value - time.GetUtcNow()))
             : (null, GatewayFailure.NoAccount(model.Id));

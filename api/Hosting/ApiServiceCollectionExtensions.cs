@@ -1,6 +1,7 @@
 using MirrorGate.Api.Auth;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Chat;
+using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Imports;
 using MirrorGate.Api.OpenAi;
@@ -16,7 +17,8 @@ public static class ApiServiceCollectionExtensions
 {
     /// <summary>
     /// The whole node: a silo (or, with <c>Cluster:Role=FrontEnd</c>, a client of a cluster's silos), the grains'
-    /// shared services, the ChatGPT upstream client, this node's pool view, and the front end's services.
+    /// shared services, the ChatGPT upstream client, this node's pool view, and the front end's services (the
+    /// operator's hooks among them).
     /// </summary>
     public static IHostApplicationBuilder AddMirrorGate(this IHostApplicationBuilder builder)
     {
@@ -53,6 +55,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<ConversationPassthrough>();
         services.AddSingleton<ConversationImporter>();
+        services.AddOperatorHooks(builder.Configuration);
         return builder;
     }
 }

@@ -76,7 +76,11 @@ public sealed class AccountPool(IOptionsMonitor<PoolOptions> options, [FromKeyed
     public int InFlight(string accountId) => _inFlight.TryGetValue(accountId, out var counter) ? counter.Value : 0;
 
     /// <summary>Picks the best pooled account for <paramref name="model"/>, skipping <paramref name="exclude"/>, and takes a slot on it.</summary>
-    public PoolPick Pick(ModelDefinition model, IReadOnlySet<string> exclude)
+    /// <param name="preferredPlan">
+    /// A plan type (<c>pro</c>, <c>team</c>, <c>plus</c>) to prefer: when an available account has it, only those are
+    /// weighed; when none has, the others serve as usual. Null: no preference.
+    /// </param>
+    public PoolPick Pick(ModelDefinition model, IReadOnlySet<string> exclude, string? preferredPlan = null)
     {
         var now = time.GetUtcNow();
         var accounts = Volatile.Read(ref _accounts);
@@ -102,6 +106,11 @@ public sealed class AccountPool(IOptionsMonitor<PoolOptions> options, [FromKeyed
         if (available is null)
         {
             return new PoolPick(null, retryAt is null ? PoolShortage.NoAccount : PoolShortage.AllCoolingDown, retryAt);
+        }
+
+        if (preferredPlan is not null && available.FindAll(a => string.Equals(a.PlanType, preferredPlan, StringComparison.OrdinalIgnoreCase)) is { Count: > 0 } preferred)
+        {
+            available = preferred;
         }
 
         // Least loaded first; the search starts at a rotating offset, so equally loaded accounts share the work.

@@ -1,3 +1,4 @@
+using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.GrainInterfaces.Users;
 
 namespace MirrorGate.GrainInterfaces.Tokens;
@@ -17,4 +18,16 @@ public sealed record TokenRecord(
     /// <summary>The plan tier the credential allows (activation codes: <c>free</c>, <c>plus</c>, <c>team</c>, <c>pro</c>); null: no tier check.</summary>
     [Id(5)]
     public string? Plan { get; init; }
+
+    /// <summary>The plan type the account pool prefers for this credential (the OAuth hook's <c>priority</c>); null: none.</summary>
+    [Id(6)]
+    public string? PreferredPlan { get; init; }
+
+    /// <summary>A credential the operator's OAuth hook vouched for: when the hook must be asked again. Null: not from OAuth.</summary>
+    [Id(7)]
+    public DateTimeOffset? RecheckAt { get; init; }
+
+    /// <summary>The OAuth hook's <c>forcetoken</c>: the token the operator's hooks are shown in place of the bearer.</summary>
+    [Id(8)]
+    public Secret? HookToken { get; init; }
 }

@@ -1,3 +1,5 @@
+using MirrorGate.GrainInterfaces.Secrets;
+
 namespace MirrorGate.GrainInterfaces.Users;
 
 /// <summary>
@@ -24,6 +26,22 @@ public interface IUserGrain : IGrainWithStringKey
     /// existing code of the user new terms. A code another user holds is refused.
     /// </summary>
     Task<ActivationCodeIssue> IssueActivationCodeAsync(string code, ActivationCodeTerms terms);
+
+    /// <summary>
+    /// Makes a bearer the operator's OAuth hook vouched for an activation code of this user (creating the user), or
+    /// renews it: stores the hook's profile, and its API key as another code of the user, bound to the bearer (an
+    /// API key the hook no longer names is revoked). Refused when the bearer is another user's credential.
+    /// </summary>
+    Task<OAuthSignInResult> SignInWithOAuthAsync(OAuthSignIn signIn);
+
+    /// <summary>Revokes a code the OAuth hook vouched for and the API keys bound to it (the hook refused it).</summary>
+    Task EndOAuthSignInAsync(string userToken);
+
+    /// <summary>
+    /// The bearer to ask the OAuth hook about when a credential's check is due: the credential itself, or for an API
+    /// key the bearer it is bound to. Null when the user holds no such OAuth credential.
+    /// </summary>
+    Task<Secret?> GetOAuthUserTokenAsync(string credentialHash);
 
     /// <summary>Revokes one of the user's activation codes; false when the user has no such code.</summary>
     Task<bool> RevokeActivationCodeAsync(string code);

@@ -14,4 +14,8 @@ public sealed record UserSnapshot(
     /// <summary>The user's activation codes (never their values).</summary>
     [Id(5)]
     public ImmutableArray<ActivationCodeInfo> ActivationCodes { get; init; } = [];
+
+    /// <summary>The profile the operator's OAuth hook gave; null for users it never signed in.</summary>
+    [Id(6)]
+    public UserProfile? Profile { get; init; }
 }

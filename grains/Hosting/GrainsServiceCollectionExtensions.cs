@@ -1,4 +1,5 @@
 using MirrorGate.Grains.Accounts;
+using MirrorGate.Grains.Hooks;
 using MirrorGate.Grains.Models;
 using MirrorGate.Grains.Secrets;
 using MirrorGate.Grains.Tokens;
@@ -14,7 +15,8 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>
     /// What the grains and the front end share, on every kind of node: the model catalog, renewal settings, the
     /// secrets key (and with it token hashing, tagging and encryption at rest), user-token checks, account
-    /// onboarding, and the gateway's clock. The grain classes themselves are found by Orleans.
+    /// onboarding, the operator hooks' settings and HTTP client, and the gateway's clock. The grain classes themselves
+    /// are found by Orleans.
     /// </summary>
     /// <param name="dataDirectory">Where a generated secrets key lives when none is configured.</param>
     /// <param name="sharedKeyRequired">True in a cluster: every node must hold the same configured key.</param>
@@ -32,6 +34,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<UserTokens>();
         services.TryAddSingleton<AccountOnboarding>();
+        services.AddHookTransport(configuration);
         return services;
     }
 }

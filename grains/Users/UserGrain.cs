@@ -69,13 +69,17 @@ public sealed class UserGrain(
         var issuedAt = held?.IssuedAt ?? now;
 
         // The index entry first, as for every token: if the user's own write then fails, the code was never handed out.
-        var entry = new TokenRecord(UserName, null, UserTokenKind.ActivationCode, issuedAt) { ExpiresAt = terms.ExpiresAt, Plan = terms.Plan };
+        // A code the OAuth hook vouched for keeps its OAuth terms (preference, next check, hook token) under new terms.
+        var entry = new TokenRecord(UserName, null, UserTokenKind.ActivationCode, issuedAt)
+        {
+            ExpiresAt = terms.ExpiresAt, Plan = terms.Plan, PreferredPlan = held?.PreferredPlan, RecheckAt = held?.RecheckAt, HookToken = held?.HookToken,
+        };
         if (!await GrainFactory.GetGrain<ITokenGrain>(hash).IssueAsync(entry))
         {
             return new ActivationCodeIssue(null, null, "This activation code belongs to another user.");
         }
 
-        var token = new UserToken(null, UserTokenKind.ActivationCode, new Secret(value), hash, issuedAt) { Plan = terms.Plan, ExpiresAt = terms.ExpiresAt };
+        var token = (held ?? new UserToken(null, UserTokenKind.ActivationCode, new Secret(value), hash, issuedAt)) with { Plan = terms.Plan, ExpiresAt = terms.ExpiresAt };
         state.State = state.State with
         {
             Tokens = held is null ? state.State.Tokens.Add(token) : state.State.Tokens.Replace(held, token),
@@ -87,6 +91,92 @@ public sealed class UserGrain(
         return new ActivationCodeIssue(value, Info(token), null);
     }
 
+    public async Task<OAuthSignInResult> SignInWithOAuthAsync(OAuthSignIn signIn)
+    {
+        var now = time.GetUtcNow();
+        var hash = tokens.IndexKey(signIn.UserToken.Value);
+        var held = state.State.Tokens.FirstOrDefault(t => t.Hash == hash);
+        if (held is { BoundTo: not null })
+        {
+            return new OAuthSignInResult(null, "This bearer is an API key of this user, not a token to sign in with.");
+        }
+
+        var record = new TokenRecord(UserName, null, UserTokenKind.ActivationCode, held?.IssuedAt ?? now)
+        {
+            Plan = signIn.Plan, PreferredPlan = signIn.PreferredPlan, RecheckAt = signIn.RecheckAt, HookToken = signIn.ForceToken,
+        };
+        if (!await GrainFactory.GetGrain<ITokenGrain>(hash).IssueAsync(record))
+        {
+            return new OAuthSignInResult(null, "This token belongs to another user of this gateway.");
+        }
+
+        var list = Upsert(state.State.Tokens, held, OAuthToken(signIn.UserToken, hash, record));
+
+        // The API key the hook names now stays bound to this bearer (renewed with it); one it named before goes.
+        var keyHash = signIn.ApiKey is { } key ? tokens.IndexKey(key.Value) : null;
+        foreach (var old in list.Where(t => t.BoundTo == hash && t.Hash != keyHash).ToList())
+        {
+            await GrainFactory.GetGrain<ITokenGrain>(old.Hash).RevokeAsync();
+            list = list.Remove(old);
+        }
+
+        string? keyRefusal = null;
+        if (signIn.ApiKey is { } apiKey && keyHash is not null && keyHash != hash)
+        {
+            var heldKey = list.FirstOrDefault(t => t.Hash == keyHash);
+            var keyRecord = record with { IssuedAt = heldKey?.IssuedAt ?? now };
+            if (heldKey is not null && heldKey.BoundTo != hash)
+            {
+                keyRefusal = "the API key is another credential of this user";
+            }
+            else if (!await GrainFactory.GetGrain<ITokenGrain>(keyHash).IssueAsync(keyRecord))
+            {
+                keyRefusal = "the API key belongs to another user";
+            }
+            else
+            {
+                list = Upsert(list, heldKey, OAuthToken(apiKey, keyHash, keyRecord) with { BoundTo = hash });
+            }
+        }
+
+        state.State = state.State with
+        {
+            Tokens = list,
+            Profile = signIn.Profile,
+            LoggedOut = false,
+            CreatedAt = state.RecordExists ? state.State.CreatedAt : now,
+        };
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserRegistryGrain>(IUserRegistryGrain.Key).AddAsync(UserName);
+        return new OAuthSignInResult(record, null, keyRefusal);
+    }
+
+    public async Task EndOAuthSignInAsync(string userToken)
+    {
+        var hash = tokens.IndexKey(userToken);
+        var ended = state.State.Tokens.Where(t => (t.Hash == hash && t.RecheckAt is not null) || t.BoundTo == hash).ToList();
+        if (ended.Count == 0)
+        {
+            return;
+        }
+
+        // Revoked in the index first, as for every revocation: refused from then on, whatever happens to the write.
+        foreach (var token in ended)
+        {
+            await GrainFactory.GetGrain<ITokenGrain>(token.Hash).RevokeAsync();
+        }
+
+        state.State = state.State with { Tokens = state.State.Tokens.RemoveRange(ended) };
+        await state.WriteStateAsync();
+    }
+
+    public Task<Secret?> GetOAuthUserTokenAsync(string credentialHash)
+    {
+        var held = state.State.Tokens.FirstOrDefault(t => t.Hash == credentialHash && t.RecheckAt is not null);
+        var asked = held?.BoundTo is { } bound ? state.State.Tokens.FirstOrDefault(t => t.Hash == bound) : held;
+        return Task.FromResult(asked?.Value);
+    }
+
     public async Task<bool> RevokeActivationCodeAsync(string code)
     {
         var hash = tokens.IndexKey(code);
@@ -95,9 +185,15 @@ public sealed class UserGrain(
             return false;
         }
 
-        // Revoked in the index first: from then on the code is refused, whatever happens to the write below.
-        await GrainFactory.GetGrain<ITokenGrain>(hash).RevokeAsync();
-        state.State = state.State with { Tokens = state.State.Tokens.Remove(held) };
+        // Revoked in the index first: from then on the code is refused, whatever happens to the write below. API keys
+        // the OAuth hook handed out with the code go with it.
+        var revoked = state.State.Tokens.Where(t => t == held || t.BoundTo == hash).ToList();
+        foreach (var token in revoked)
+        {
+            await GrainFactory.GetGrain<ITokenGrain>(token.Hash).RevokeAsync();
+        }
+
+        state.State = state.State with { Tokens = state.State.Tokens.RemoveRange(revoked) };
         await state.WriteStateAsync();
         return true;
     }
@@ -180,7 +276,17 @@ public sealed class UserGrain(
         new(UserName, state.State.Limits, state.State.IsolatedSession, state.State.LoggedOut, state.State.CreatedAt)
         {
             ActivationCodes = [.. state.State.Tokens.Where(t => t.Kind == UserTokenKind.ActivationCode).Select(Info)],
+            Profile = state.State.Profile,
         };
+
+    private static UserToken OAuthToken(Secret value, string hash, TokenRecord record) =>
+        new(null, UserTokenKind.ActivationCode, value, hash, record.IssuedAt)
+        {
+            Plan = record.Plan, PreferredPlan = record.PreferredPlan, RecheckAt = record.RecheckAt, HookToken = record.HookToken,
+        };
+
+    private static ImmutableArray<UserToken> Upsert(ImmutableArray<UserToken> list, UserToken? held, UserToken token) =>
+        held is null ? list.Add(token) : list.Replace(held, token);
 
     /// <summary>An activation code as listed: an id (the start of its index key) and its last four characters, never the code.</summary>
     private static ActivationCodeInfo Info(UserToken token) =>

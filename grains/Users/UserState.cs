@@ -16,6 +16,9 @@ public sealed record UserState
     public DateTimeOffset CreatedAt { get; init; }
 
     public ImmutableArray<UserToken> Tokens { get; init; } = [];
+
+    /// <summary>What the operator's OAuth hook said about the user; null when it never signed the user in.</summary>
+    public UserProfile? Profile { get; init; }
 }
 
 /// <summary>
@@ -29,6 +32,18 @@ public sealed record UserToken(string? AccountId, UserTokenKind Kind, Secret Val
 
     /// <summary>Activation codes: when they stop working; null: never.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Codes from the OAuth hook: the plan type the pool prefers for them.</summary>
+    public string? PreferredPlan { get; init; }
+
+    /// <summary>Codes from the OAuth hook: when the hook must be asked again.</summary>
+    public DateTimeOffset? RecheckAt { get; init; }
+
+    /// <summary>Codes from the OAuth hook: its <c>forcetoken</c>, shown to the operator's hooks in place of the code.</summary>
+    public Secret? HookToken { get; init; }
+
+    /// <summary>An API key from the OAuth hook: the index key of the bearer it was handed out with.</summary>
+    public string? BoundTo { get; init; }
 }
 
 /// <summary>
