@@ -150,7 +150,7 @@ public sealed partial class ChannelRelay(
 
             using var slot = pick.Slot!;
             var snapshot = target.Snapshot;
-            (tried ??= new HashSet<string>(StringComparer.Ordinal)).Add(snapshot.KeyId);
+
             string? key;
             try
             {
@@ -160,11 +160,13 @@ public sealed partial class ChannelRelay(
             {
                 LogFailover(logger, snapshot.KeyId, "key_unreachable", attempt);
                 last = GatewayFailure.AccountUnreachable(snapshot.KeyId);
+                Exclude(ref tried, snapshot.KeyId);
                 continue;
             }
 
             if (key is null)
             {
+                Exclude(ref tried, snapshot.KeyId);
                 continue;
             }
 
@@ -181,10 +183,14 @@ public sealed partial class ChannelRelay(
 
             LogFailover(logger, snapshot.KeyId, outcome.Failure.Code, attempt);
             last = outcome.Failure;
+            Exclude(ref tried, snapshot.KeyId);
         }
 
         return last;
     }
+
+    /// <summary>Only a request that moves on needs the set of keys tried; most never do, and allocate none.</summary>
+    private static void Exclude(ref HashSet<string>? tried, string keyId) => (tried ??= new HashSet<string>(StringComparer.Ordinal)).Add(keyId);
 
     private readonly record struct Outcome(GatewayFailure? Failure, bool TryNext)
     {
