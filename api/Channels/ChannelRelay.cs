@@ -204,8 +204,9 @@ public sealed partial class ChannelRelay(
         var askUsage = endpoint is ChannelEndpoint.ChatCompletions or ChannelEndpoint.Completions;
         using var message = new HttpRequestMessage(HttpMethod.Post, target.For(endpoint))
         {
-            Content = new ReadOnlyMemoryContent(request.BodyFor(snapshot.Channel.UpstreamModel(model), askUsage)) { Headers = { ContentType = JsonContentType } },
+            Content = request.ContentFor(snapshot.Channel.UpstreamModel(model), askUsage),
         };
+        message.Content.Headers.ContentType = JsonContentType;
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (context.Request.Headers["OpenAI-Beta"] is { Count: > 0 } beta)
         {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace MirrorGate.Api.Channels;
@@ -11,8 +10,6 @@ namespace MirrorGate.Api.Channels;
 /// </summary>
 public sealed class ChannelRequest : IDisposable
 {
-    private static ReadOnlySpan<byte> IncludeUsageMember => "\"include_usage\":true"u8;
-
     private byte[] _buffer;
     private int _length;
 
@@ -108,60 +105,87 @@ public sealed class ChannelRequest : IDisposable
         return (request, false, null);
     }
 
-    /// <summary>The body to send: <see cref="Body"/> itself when nothing changes, else a copy with the edits.</summary>
+    /// <summary>
+    /// The body to send, as content that writes the caller's bytes with at most two edits spliced in while it is sent
+    /// (no copy of the body): the model's value when the channel renames it, and for a stream the usage request.
+    /// </summary>
     /// <param name="upstreamModel">The channel's name for the model.</param>
     /// <param name="askUsage">Make sure a stream ends with the usage chunk.</param>
-    public ReadOnlyMemory<byte> BodyFor(string upstreamModel, bool askUsage)
+    public HttpContent ContentFor(string upstreamModel, bool askUsage)
     {
         var renamed = !string.Equals(upstreamModel, Model, StringComparison.Ordinal);
         askUsage &= Stream && !CallerWantsUsage;
         if (!renamed && !askUsage)
         {
-            return Body;
+            return new ReadOnlyMemoryContent(Body);
         }
 
-        // Edits in body order: the model's value, and one of: insert stream_options, insert into it, replace its include_usage.
-        var edits = new List<(int Start, int Length, byte[] Bytes)>(2);
-        if (renamed)
-        {
-            edits.Add((_modelStart, _modelLength, JsonSerializer.SerializeToUtf8Bytes(upstreamModel)));
-        }
-
+        Splice usage = default;
         if (askUsage)
         {
-            if (_includeUsageStart >= 0)
-            {
-                edits.Add((_includeUsageStart, _includeUsageLength, "true"u8.ToArray()));
-            }
-            else if (_streamOptionsStart >= 0 && _buffer[_streamOptionsStart] == (byte)'{')
-            {
-                edits.Add((_streamOptionsStart + 1, 0, [.. IncludeUsageMember, .. (_streamOptionsEmpty ? ""u8 : ","u8)]));
-            }
-            else if (_streamOptionsStart >= 0)
-            {
-                edits.Add((_streamOptionsStart, _streamOptionsLength, [(byte)'{', .. IncludeUsageMember, (byte)'}']));
-            }
-            else
-            {
-                edits.Add((_objectStart + 1, 0, Encoding.UTF8.GetBytes("\"stream_options\":{\"include_usage\":true},")));
-            }
+            usage = _includeUsageStart >= 0 ? new Splice(_includeUsageStart, _includeUsageLength, True)
+                : _streamOptionsStart >= 0 && _buffer[_streamOptionsStart] == (byte)'{' ? new Splice(_streamOptionsStart + 1, 0, _streamOptionsEmpty ? IncludeUsageAlone : IncludeUsageFirst)
+                : _streamOptionsStart >= 0 ? new Splice(_streamOptionsStart, _streamOptionsLength, StreamOptionsObject)
+                : new Splice(_objectStart + 1, 0, StreamOptionsMember);
         }
 
-        edits.Sort(static (a, b) => a.Start.CompareTo(b.Start));
-        var size = _length + edits.Sum(e => e.Bytes.Length - e.Length);
-        var result = new byte[size];
-        int from = 0, to = 0;
-        foreach (var (start, length, bytes) in edits)
+        var model = renamed ? new Splice(_modelStart, _modelLength, EncodedNames.GetOrAdd(upstreamModel, static name => JsonSerializer.SerializeToUtf8Bytes(name))) : default;
+        return !askUsage ? new SplicedContent(Body, model, default)
+            : !renamed ? new SplicedContent(Body, usage, default)
+            : model.Start < usage.Start ? new SplicedContent(Body, model, usage) : new SplicedContent(Body, usage, model);
+    }
+
+    /// <summary>The mapped model names as JSON strings, encoded once (operators define a handful).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> EncodedNames = new(StringComparer.Ordinal);
+
+    private static readonly byte[] True = "true"u8.ToArray();
+    private static readonly byte[] IncludeUsageAlone = "\"include_usage\":true"u8.ToArray();
+    private static readonly byte[] IncludeUsageFirst = "\"include_usage\":true,"u8.ToArray();
+    private static readonly byte[] StreamOptionsObject = "{\"include_usage\":true}"u8.ToArray();
+    private static readonly byte[] StreamOptionsMember = "\"stream_options\":{\"include_usage\":true},"u8.ToArray();
+
+    /// <summary>Replace <see cref="Length"/> bytes at <see cref="Start"/> by <see cref="Bytes"/> (null: no edit).</summary>
+    private readonly record struct Splice(int Start, int Length, byte[]? Bytes);
+
+    /// <summary>The body with up to two edits, in body order, written piece by piece.</summary>
+    private sealed class SplicedContent : HttpContent
+    {
+        private readonly ReadOnlyMemory<byte> _body;
+        private readonly Splice _first;
+        private readonly Splice _second;
+
+        public SplicedContent(ReadOnlyMemory<byte> body, Splice first, Splice second)
         {
-            _buffer.AsSpan(from, start - from).CopyTo(result.AsSpan(to));
-            to += start - from;
-            bytes.CopyTo(result.AsSpan(to));
-            to += bytes.Length;
-            from = start + length;
+            (_body, _first, _second) = (body, first, second);
         }
 
-        _buffer.AsSpan(from, _length - from).CopyTo(result.AsSpan(to));
-        return result;
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
+        {
+            var from = await WriteAsync(stream, 0, _first, cancellationToken);
+            from = await WriteAsync(stream, from, _second, cancellationToken);
+            await stream.WriteAsync(_body[from..], cancellationToken);
+        }
+
+        /// <summary>Writes the body from <paramref name="from"/> up to the splice, then the splice; returns where the body goes on.</summary>
+        private async ValueTask<int> WriteAsync(Stream stream, int from, Splice splice, CancellationToken cancellationToken)
+        {
+            if (splice.Bytes is null)
+            {
+                return from;
+            }
+
+            await stream.WriteAsync(_body[from..splice.Start], cancellationToken);
+            await stream.WriteAsync(splice.Bytes, cancellationToken);
+            return splice.Start + splice.Length;
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _body.Length + (_first.Bytes?.Length ?? 0) - _first.Length + (_second.Bytes?.Length ?? 0) - _second.Length;
+            return true;
+        }
     }
 
     /// <summary>One pass over the JSON: checks it is an object and records where the fields of interest are.</summary>
