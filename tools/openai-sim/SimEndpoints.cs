@@ -14,6 +14,9 @@ internal static class SimEndpoints
 {
     private const string Reply = "This is a test of the channel simulator";
 
+    /// <summary>How long a dropped answer's bytes get to leave before the connection is reset.</summary>
+    private static readonly TimeSpan DropGrace = TimeSpan.FromMilliseconds(100);
+
     public static void Map(WebApplication app)
     {
         app.MapGet("/v1/models", (HttpContext context, SimState state, OpenAiSimOptions options) =>
@@ -406,6 +409,7 @@ internal static class SimEndpoints
             context.Response.ContentLength = bytes.Length;
             await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), cancellationToken);
             await context.Response.Body.FlushAsync(cancellationToken);
+            await Task.Delay(DropGrace, CancellationToken.None);
             context.Abort();
             return;
         }
@@ -424,7 +428,9 @@ internal static class SimEndpoints
         {
             if (dropAfter is { } limit && sent >= limit)
             {
+                // The events sent must reach the client before the reset, which would otherwise discard them unread.
                 await context.Response.Body.FlushAsync(cancellationToken);
+                await Task.Delay(DropGrace, CancellationToken.None);
                 context.Abort();
                 return;
             }

@@ -102,6 +102,40 @@ public sealed class ChannelFailoverTests(ManualClockChannelGateway gateway) : IC
     }
 
     [Fact]
+    public async Task A_stream_that_breaks_after_its_first_byte_ends_with_an_error_not_a_failover_and_records_nothing()
+    {
+        const string model = "broken-after-model";
+        await gateway.AddChannelAsync("broken-after-a", ["sk-broken-after-first"], [model], priority: 10);
+        await gateway.AddChannelAsync("broken-after-b", ["sk-broken-after-second"], [model]);
+        gateway.Sim.InjectFault("sk-broken-after-first", new OpenAiFault(OpenAiFaultKind.DropMidStream, AfterChunks: 2, Times: 1));
+        var user = await gateway.UserTokenAsync("broken-after", new[] { new { model_name = model, every_minute = 1, limit_count = 1 } });
+        using var client = gateway.App.CreateClient(user);
+
+        string events;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(new { model, stream = true, messages = new[] { new { role = "user", content = "hello" } } }) };
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            events = await reader.ReadToEndAsync();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            // The gateway broke the connection after its error event: what the client read up to there is lost here, which is fine.
+            events = "(connection broken)";
+        }
+
+        Assert.DoesNotContain("[DONE]", events, StringComparison.Ordinal);
+        Assert.Empty(gateway.Sim.Calls("sk-broken-after-second"));
+        Assert.DoesNotContain(gateway.Usage, r => r.Model == model);
+
+        // The use was given back: the user's one message a minute is still there.
+        var again = await client.PostAsJsonAsync("/v1/chat/completions", new { model, messages = new[] { new { role = "user", content = "again" } } });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
     public async Task When_every_key_fails_the_caller_hears_why_and_nothing_is_recorded()
     {
         const string model = "all-fail-model";
