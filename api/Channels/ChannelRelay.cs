@@ -78,7 +78,8 @@ public sealed partial class ChannelRelay(
         byte[] body;
         using (request)
         {
-            if (request.Problem is null && channels.Serves(request.Model))
+            // A caller with its own ChatGPT credential keeps the web path: the channels' keys are not for it.
+            if (request.Problem is null && caller.Kind is CallerKind.Pool or CallerKind.User && channels.Serves(request.Model))
             {
                 return await RelayAsync(context, caller, ChannelEndpoint.ChatCompletions, request);
             }
