@@ -61,6 +61,16 @@ for name in $(compgen -e); do
   esac
 done
 
+# The openai npm package for the JavaScript client tests (tests/js), exactly as locked. npm ci reinstalls
+# from package-lock.json; it is skipped when node_modules was installed from this very lock file (a stamp).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "deploy/test.sh: Node.js 20 or later with npm is required for tests/js; it is not on PATH." >&2
+  exit 1
+fi
+if ! cmp -s tests/js/package-lock.json tests/js/node_modules/.mirrorgate-lock 2>/dev/null; then
+  (cd tests/js && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.mirrorgate-lock)
+fi
+
 dotnet restore Orleans.sln
 dotnet build Orleans.sln --no-restore
 dotnet test Orleans.sln --no-build --logger "console;verbosity=minimal" "$@"

@@ -10,7 +10,8 @@ internal static class AdminRequests
 {
     /// <summary>
     /// <c>limits</c>: <c>[{model_name, every_minute, limit_count}]</c>; the name required, both numbers
-    /// positive integers (the rules of chatgpt-gateway's admin). Missing means no limits.
+    /// positive integers (the rules of chatgpt-gateway's admin), plus the gateway's own <c>tpm</c> and
+    /// <c>concurrency</c> (positive integers; with either, the message count is optional). Missing means no limits.
     /// </summary>
     public static bool TryLimits(JsonObject body, out IReadOnlyList<ModelLimit> limits, out string? error)
     {
@@ -36,15 +37,24 @@ internal static class AdminRequests
                 return false;
             }
 
+            // Gateway-defined: "tpm" (tokens per minute) and "concurrency" (requests in flight). With either, the
+            // message count (every_minute, limit_count) may be left out; given, it applies as well.
+            var tpm = 0;
+            var concurrency = 0;
+            var extended = item["tpm"] is not null || item["concurrency"] is not null;
+            var (everyMinute, limitCount) = (1, 0);
             if (!JsonFields.TryString(item, "model_name", required: true, out var model, out error)
-                || !JsonFields.TryPositiveInt(item["every_minute"], $"limits[{i}].every_minute", out var everyMinute, out error)
-                || !JsonFields.TryPositiveInt(item["limit_count"], $"limits[{i}].limit_count", out var limitCount, out error))
+                || (item["tpm"] is { } t && !JsonFields.TryPositiveInt(t, $"limits[{i}].tpm", out tpm, out error))
+                || (item["concurrency"] is { } c && !JsonFields.TryPositiveInt(c, $"limits[{i}].concurrency", out concurrency, out error))
+                || ((!extended || item["every_minute"] is not null || item["limit_count"] is not null)
+                    && (!JsonFields.TryPositiveInt(item["every_minute"], $"limits[{i}].every_minute", out everyMinute, out error)
+                        || !JsonFields.TryPositiveInt(item["limit_count"], $"limits[{i}].limit_count", out limitCount, out error))))
             {
                 error = error!.Replace("'model_name'", $"'limits[{i}].model_name'", StringComparison.Ordinal);
                 return false;
             }
 
-            result.Add(new ModelLimit(model!, everyMinute, limitCount));
+            result.Add(new ModelLimit(model!, everyMinute, limitCount) { TokensPerMinute = tpm, MaxConcurrent = concurrency });
         }
 
         limits = result;

@@ -54,6 +54,9 @@ public static class GatewayAdminApi
         // Gateway-defined: the nodes of this cluster as the membership table shows them.
         admin.MapGet("/cluster", GetClusterAsync);
 
+        // Gateway-defined: OpenAI-compatible API channels (docs/channels.md).
+        Channels.ChannelAdminApi.Map(admin);
+
         // The no-login link is opened by end users, so it is outside the admin password.
         family.MapGet("/not-login", NotLoginAsync);
 

@@ -82,6 +82,12 @@ public sealed class ActiveTurn(
             settlement.RecordUsageAsync(RequestId, model.Id, upstream.AccountId, caller.UserName, promptTokens, completionTokens),
             notified);
         _settled = true;
+
+        // A token or concurrency limit: the slot is freed and the estimate replaced by what was used.
+        if (user is not null && reservation is { Settles: true })
+        {
+            await user.SettleAsync(reservation, promptTokens + completionTokens);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -61,14 +61,7 @@ public sealed class ChatTurns(
         var admission = user is null ? null : await ReserveAsync(user, model, requestId);
         if (admission is { Granted: false })
         {
-            return TurnStart.Fail(admission.Refusal switch
-            {
-                LimitRefusal.LimitReached => new GatewayFailure(StatusCodes.Status429TooManyRequests, "model_limit_exceeded",
-                    $"You have triggered the usage limit of {model.Id}: at most {admission.Limit!.LimitCount} messages every {admission.Limit.EveryMinute} minutes (每 {admission.Limit.EveryMinute} 分钟限 {admission.Limit.LimitCount} 条). Try again in {Math.Ceiling(admission.RetryAfter.TotalSeconds)} seconds.",
-                    admission.RetryAfter),
-                LimitRefusal.ModelNotOffered => new GatewayFailure(StatusCodes.Status400BadRequest, "model_not_found", admission.Message!),
-                _ => new GatewayFailure(StatusCodes.Status401Unauthorized, "user_logged_out", admission.Message!),
-            });
+            return TurnStart.Fail(LimitFailures.From(admission, model.Id));
         }
 
         var body = Body(buildBody, continued, imported);

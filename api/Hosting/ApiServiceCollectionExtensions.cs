@@ -1,5 +1,6 @@
 using MirrorGate.Api.Auth;
 using MirrorGate.Api.BackendApi;
+using MirrorGate.Api.Channels;
 using MirrorGate.Api.Chat;
 using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Http;
@@ -41,6 +42,13 @@ public static class ApiServiceCollectionExtensions
         // The pool feed starts after Orleans (registered above), so its first load can reach the grains.
         services.AddSingleton<AccountPool>();
         services.AddSingleton<CredentialCache>();
+        services.AddOptions<ChannelOptions>().Bind(builder.Configuration.GetSection(ChannelOptions.SectionName))
+            .Validate(o => o.ConnectTimeout > TimeSpan.Zero && o.ResponseTimeout > TimeSpan.Zero, "Channels:ConnectTimeout and Channels:ResponseTimeout must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<ChannelPool>();
+        services.AddSingleton<ChannelKeyCache>();
+        services.AddSingleton<ChannelHttp>();
+        services.AddSingleton<ChannelRelay>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());
 

@@ -1,4 +1,5 @@
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.Channels;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
 using MirrorGate.Grains.Models;
@@ -37,13 +38,25 @@ public static class OpenAiApi
             return await next(context);
         });
 
-        api.MapPost("/chat/completions", async (HttpContext context, ChatCompletionsHandler handler) =>
-            await handler.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!) ?? Results.Empty);
+        // A model a channel serves goes to the channel, byte for byte; any other to the ChatGPT web path.
+        api.MapPost("/chat/completions", async (HttpContext context, ChannelRelay channels, ChatCompletionsHandler handler) =>
+        {
+            var caller = (Caller)context.Items[typeof(Caller)]!;
+            return await channels.HandleChatAsync(context, caller, () => handler.HandleAsync(context, caller)) ?? Results.Empty;
+        });
+        api.MapPost("/completions", async (HttpContext context, ChannelRelay channels) =>
+            await channels.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!, ChannelEndpoint.Completions) ?? Results.Empty);
+        api.MapPost("/embeddings", async (HttpContext context, ChannelRelay channels) =>
+            await channels.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!, ChannelEndpoint.Embeddings) ?? Results.Empty);
+        api.MapPost("/responses", async (HttpContext context, ChannelRelay channels) =>
+            await channels.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!, ChannelEndpoint.Responses) ?? Results.Empty);
 
-        api.MapGet("/models", (ModelCatalog models) => Results.Json(new
+        // The union of the account catalog and the models the channels' usable keys serve.
+        api.MapGet("/models", (ModelCatalog models, ChannelPool channels) => Results.Json(new
         {
             @object = "list",
-            data = models.All.Select(m => new { id = m.Id, @object = "model", created = ModelCreated, owned_by = "openai" }),
+            data = models.All.Select(m => m.Id).Union(channels.Models().Order(StringComparer.Ordinal), StringComparer.Ordinal)
+                .Select(id => new { id, @object = "model", created = ModelCreated, owned_by = models.TryGet(id, out _) ? "openai" : "mirrorgate" }),
         }));
 
         // Any other path or method under the prefix: OpenAI's "Invalid URL" in its error shape, which the

@@ -75,6 +75,9 @@ public sealed class AccountPool(IOptionsMonitor<PoolOptions> options, [FromKeyed
     /// <summary>Requests in flight on <paramref name="accountId"/> from this node.</summary>
     public int InFlight(string accountId) => _inFlight.TryGetValue(accountId, out var counter) ? counter.Value : 0;
 
+    /// <summary>Requests in flight on <paramref name="id"/> (an account or a channel key): this node's own plus the other nodes' last reports.</summary>
+    public int Load(string id) => InFlight(id) + Volatile.Read(ref _remoteHint).GetValueOrDefault(id);
+
     /// <summary>Picks the best pooled account for <paramref name="model"/>, skipping <paramref name="exclude"/>, and takes a slot on it.</summary>
     /// <param name="preferredPlan">
     /// A plan type (<c>pro</c>, <c>team</c>, <c>plus</c>) to prefer: when an available account has it, only those are

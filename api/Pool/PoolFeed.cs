@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using MirrorGate.Api.Channels;
 using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Channels;
 using MirrorGate.GrainInterfaces.Pool;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +14,7 @@ namespace MirrorGate.Api.Pool;
 /// it moved to another silo, means changes may have been missed: read everything again) and tells the other nodes
 /// this node's load; every <see cref="PoolOptions.ReloadInterval"/> it reads everything again anyway.
 /// </summary>
-public sealed partial class PoolFeed(IGrainFactory grains, AccountPool pool, IOptionsMonitor<PoolOptions> options, TimeProvider runtimeClock, ILogger<PoolFeed> logger) : BackgroundService, IPoolObserver
+public sealed partial class PoolFeed(IGrainFactory grains, AccountPool pool, ChannelPool channels, IOptionsMonitor<PoolOptions> options, TimeProvider runtimeClock, ILogger<PoolFeed> logger) : BackgroundService, IPoolObserver
 {
     /// <summary>This node's id for one run; several nodes may share a process in tests.</summary>
     public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -25,6 +27,12 @@ public sealed partial class PoolFeed(IGrainFactory grains, AccountPool pool, IOp
     public Task AccountChangedAsync(AccountSnapshot snapshot)
     {
         pool.Publish(snapshot);
+        return Task.CompletedTask;
+    }
+
+    public Task ChannelKeyChangedAsync(ChannelKeySnapshot snapshot)
+    {
+        channels.Publish(snapshot);
         return Task.CompletedTask;
     }
 
@@ -120,6 +128,31 @@ public sealed partial class PoolFeed(IGrainFactory grains, AccountPool pool, IOp
         }
 
         LogLoaded(logger, pool.Accounts.Count, ids.Count);
+        await ReloadChannelsAsync();
+    }
+
+    /// <summary>Reads every channel key's snapshot from its grain and forgets keys of channels no longer defined.</summary>
+    private async Task ReloadChannelsAsync()
+    {
+        var defined = await grains.GetGrain<IChannelRegistryGrain>(IChannelRegistryGrain.Key).ListAsync();
+        var keyIds = defined.SelectMany(c => c.KeyIds).ToList();
+        foreach (var gone in channels.Keys.Select(k => k.KeyId).Except(keyIds))
+        {
+            channels.Forget(gone);
+        }
+
+        var snapshots = await Task.WhenAll(keyIds.Select(id => grains.GetGrain<IChannelKeyGrain>(id).GetSnapshotAsync()));
+        for (var i = 0; i < keyIds.Count; i++)
+        {
+            if (snapshots[i] is { } snapshot)
+            {
+                channels.Publish(snapshot);
+            }
+            else
+            {
+                channels.Forget(keyIds[i]);
+            }
+        }
     }
 
     private static bool Same(ImmutableDictionary<string, int> a, ImmutableDictionary<string, int> b) =>

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Channels;
 
 namespace MirrorGate.GrainInterfaces.Pool;
 
@@ -21,6 +22,9 @@ public interface IPoolHubGrain : IGrainWithStringKey
 
     /// <summary>Sends an account's newest snapshot to every subscribed node.</summary>
     Task PublishAsync(AccountSnapshot snapshot);
+
+    /// <summary>Sends a channel key's newest snapshot to every subscribed node.</summary>
+    Task PublishChannelKeyAsync(ChannelKeySnapshot snapshot);
 
     /// <summary>Sends one node's load to the other nodes.</summary>
     [OneWay]

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using System.Collections.Immutable;
 using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Channels;
 
 namespace MirrorGate.GrainInterfaces.Pool;
 
@@ -14,6 +15,10 @@ public interface IPoolObserver : IGrainObserver
     /// <summary>An account changed (or was registered): its newest snapshot.</summary>
     [OneWay]
     Task AccountChangedAsync(AccountSnapshot snapshot);
+
+    /// <summary>A channel key changed (or was added): its newest snapshot.</summary>
+    [OneWay]
+    Task ChannelKeyChangedAsync(ChannelKeySnapshot snapshot);
 
     /// <summary>Another node's requests in flight per account, as a hint for spreading load.</summary>
     [OneWay]

@@ -60,6 +60,19 @@ public interface IUserGrain : IGrainWithStringKey
     /// </param>
     Task<LimitDecision> TryReserveAsync(string model, bool catalogued, string requestId);
 
-    /// <summary>Gives back a use whose request failed.</summary>
+    /// <summary>
+    /// <see cref="TryReserveAsync"/> for a request whose token use is estimated up front (prompt estimate plus its
+    /// maximum output): a tokens-per-minute limit reserves <paramref name="estimatedTokens"/> until the request is
+    /// settled, and a concurrency limit holds a slot until then.
+    /// </summary>
+    Task<LimitDecision> TryAdmitAsync(string model, bool catalogued, string requestId, int estimatedTokens);
+
+    /// <summary>
+    /// Ends a successful request's use: frees its concurrency slot and replaces its token reservation by
+    /// <paramref name="tokens"/>, the tokens the upstream reported. Settling twice changes nothing.
+    /// </summary>
+    Task SettleAsync(LimitReservation reservation, int tokens);
+
+    /// <summary>Gives back a use whose request failed (and its concurrency slot and token reservation).</summary>
     Task ReleaseAsync(LimitReservation reservation);
 }

@@ -4,6 +4,13 @@ namespace MirrorGate.GrainInterfaces.Users;
 [GenerateSerializer, Immutable, Alias("mg.LimitReservation")]
 public sealed record LimitReservation([property: Id(0)] string Key, [property: Id(1)] long Id)
 {
+    /// <summary>
+    /// The use holds a concurrency slot or reserved tokens: end it with <see cref="IUserGrain.SettleAsync"/> when the
+    /// request succeeded, or with <see cref="IUserGrain.ReleaseAsync"/> when it failed.
+    /// </summary>
+    [Id(2)]
+    public bool Settles { get; init; }
+
     public static LimitReservation Unlimited { get; } = new(string.Empty, 0);
 }
 
@@ -18,6 +25,12 @@ public enum LimitRefusal
 
     /// <summary>The user logged out (or was never configured).</summary>
     LoggedOut,
+
+    /// <summary>The user's tokens-per-minute limit for the model has no room for the request until <see cref="LimitDecision.RetryAfter"/>.</summary>
+    TokenLimitReached,
+
+    /// <summary>The user already has the most requests for the model in flight that the limit allows.</summary>
+    ConcurrencyLimitReached,
 
     /// <summary>The model is not in the gateway's catalog, and the user has limits that an unknown name would slip past.</summary>
     ModelNotOffered,
@@ -44,6 +57,8 @@ public sealed record LimitDecision(
         new(reservation, LimitRefusal.None, null, TimeSpan.Zero, null) { IsolatedSession = isolatedSession };
 
     public static LimitDecision Refuse(ModelLimit limit, TimeSpan retryAfter) => new(null, LimitRefusal.LimitReached, limit, retryAfter, null);
+
+    public static LimitDecision Refuse(LimitRefusal refusal, ModelLimit limit, TimeSpan retryAfter, string message) => new(null, refusal, limit, retryAfter, message);
 
     public static LimitDecision Deny(LimitRefusal refusal, string message) => new(null, refusal, null, TimeSpan.Zero, message);
 }

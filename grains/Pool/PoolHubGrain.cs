@@ -1,4 +1,5 @@
 using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Channels;
 using MirrorGate.GrainInterfaces.Pool;
 using Microsoft.Extensions.Logging;
 
@@ -41,6 +42,16 @@ public sealed partial class PoolHubGrain(TimeProvider runtimeClock, ILogger<Pool
         foreach (var (nodeId, subscriber) in Live())
         {
             Send(nodeId, () => subscriber.Observer.AccountChangedAsync(snapshot));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task PublishChannelKeyAsync(ChannelKeySnapshot snapshot)
+    {
+        foreach (var (nodeId, subscriber) in Live())
+        {
+            Send(nodeId, () => subscriber.Observer.ChannelKeyChangedAsync(snapshot));
         }
 
         return Task.CompletedTask;

@@ -22,6 +22,18 @@ public sealed class UserGrain(
     UserTokens tokens,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time) : Grain, IUserGrain
 {
+    /// <summary>The window of a tokens-per-minute limit.</summary>
+    private static readonly TimeSpan TokenWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long an unsettled request keeps its concurrency slot and token reservation. Its node may have died before
+    /// settling; after this the slot is free again. Longer than any answer the gateway relays.
+    /// </summary>
+    private static readonly TimeSpan InFlightLease = TimeSpan.FromMinutes(30);
+
+    /// <summary>Retry hint when only requests in flight stand in the way: they end on their own time.</summary>
+    private static readonly TimeSpan RetryBusy = TimeSpan.FromSeconds(1);
+
     private string UserName => this.GetPrimaryKeyString();
 
     public async Task<UserSnapshot> ConfigureAsync(UserSettings settings)
@@ -217,7 +229,16 @@ public sealed class UserGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<LimitDecision> TryReserveAsync(string model, bool catalogued, string requestId)
+    public Task<LimitDecision> TryReserveAsync(string model, bool catalogued, string requestId) => AdmitAsync(model, catalogued, requestId, 0);
+
+    public Task<LimitDecision> TryAdmitAsync(string model, bool catalogued, string requestId, int estimatedTokens) =>
+        AdmitAsync(model, catalogued, requestId, Math.Max(0, estimatedTokens));
+
+    /// <summary>
+    /// One decision for every kind of limit of the model: messages per window, requests in flight, tokens per minute.
+    /// All of them are decided and stored in this one activation before the answer, so they are exact under any load.
+    /// </summary>
+    private async Task<LimitDecision> AdmitAsync(string model, bool catalogued, string requestId, int estimatedTokens)
     {
         if (!state.RecordExists || state.State.LoggedOut)
         {
@@ -238,36 +259,109 @@ public sealed class UserGrain(
 
         var key = limit.ModelName.ToLowerInvariant();
         var now = time.GetUtcNow();
-        var window = TimeSpan.FromMinutes(limit.EveryMinute);
-        var live = windows.State.Windows.GetValueOrDefault(key, []).RemoveAll(g => g.At + window <= now);
+        var window = TimeSpan.FromMinutes(Math.Max(1, limit.EveryMinute));
+        var w = windows.State;
+        var live = w.Windows.GetValueOrDefault(key, []).RemoveAll(g => g.At + window <= now);
+        var inFlight = w.InFlight.GetValueOrDefault(key, []).RemoveAll(u => u.At + InFlightLease <= now);
+        if (inFlight.FirstOrDefault(u => u.RequestId == requestId) is { } admitted)
+        {
+            // Asked again for a request already admitted (its first answer was lost): the same use, not another.
+            return LimitDecision.Grant(new LimitReservation(key, admitted.GrantId) { Settles = true }, state.State.IsolatedSession);
+        }
+
         if (live.FirstOrDefault(g => g.RequestId == requestId) is { } earlier)
         {
-            // Asked again for a request already granted (its first answer was lost): the same use, not another.
             return LimitDecision.Grant(new LimitReservation(key, earlier.Id), state.State.IsolatedSession);
         }
 
-        if (live.Length >= limit.LimitCount)
+        if (limit.LimitCount > 0 && live.Length >= limit.LimitCount)
         {
             return LimitDecision.Refuse(limit, live.Min(g => g.At) + window - now);
         }
 
-        var id = windows.State.LastGrantId + 1;
-        windows.State = windows.State with { Windows = windows.State.Windows.SetItem(key, live.Add(new Grant(id, now, requestId))), LastGrantId = id };
+        if (limit.MaxConcurrent > 0 && inFlight.Length >= limit.MaxConcurrent)
+        {
+            return LimitDecision.Refuse(LimitRefusal.ConcurrencyLimitReached, limit, RetryBusy,
+                $"You already have {inFlight.Length} requests to {limit.ModelName} in flight, the most your limit allows.");
+        }
+
+        var spent = w.Spent.GetValueOrDefault(key, []).RemoveAll(t => t.At + TokenWindow <= now);
+        if (limit.TokensPerMinute > 0)
+        {
+            // OpenAI's own rule: a request counts its prompt estimate and its maximum output against the budget up front.
+            var need = Math.Max(1, estimatedTokens);
+            var used = spent.Sum(t => (long)t.Tokens) + inFlight.Sum(u => (long)u.ReservedTokens);
+            if (need > limit.TokensPerMinute)
+            {
+                return LimitDecision.Refuse(LimitRefusal.TokenLimitReached, limit, TokenWindow,
+                    $"The request needs about {need} tokens, more than your limit of {limit.TokensPerMinute} tokens per minute for {limit.ModelName}.");
+            }
+
+            if (used + need > limit.TokensPerMinute)
+            {
+                return LimitDecision.Refuse(LimitRefusal.TokenLimitReached, limit, spent.IsEmpty ? RetryBusy : spent.Min(t => t.At) + TokenWindow - now,
+                    $"Your limit of {limit.TokensPerMinute} tokens per minute for {limit.ModelName} has {Math.Max(0, limit.TokensPerMinute - used)} left; the request needs about {need}.");
+            }
+        }
+
+        var id = w.LastGrantId + 1;
+        windows.State = w with
+        {
+            Windows = limit.LimitCount > 0 ? w.Windows.SetItem(key, live.Add(new Grant(id, now, requestId))) : w.Windows,
+            InFlight = limit.NeedsSettlement ? w.InFlight.SetItem(key, inFlight.Add(new InFlightUse(id, requestId, limit.TokensPerMinute > 0 ? Math.Max(1, estimatedTokens) : 0, now))) : w.InFlight,
+            Spent = limit.TokensPerMinute > 0 ? w.Spent.SetItem(key, spent) : w.Spent,
+            LastGrantId = id,
+        };
         await windows.WriteStateAsync();
-        return LimitDecision.Grant(new LimitReservation(key, id), state.State.IsolatedSession);
+        return LimitDecision.Grant(new LimitReservation(key, id) { Settles = limit.NeedsSettlement }, state.State.IsolatedSession);
+    }
+
+    public async Task SettleAsync(LimitReservation reservation, int tokens)
+    {
+        var w = windows.State;
+        if (reservation.Key.Length == 0 || !w.InFlight.TryGetValue(reservation.Key, out var inFlight) || !inFlight.Any(u => u.GrantId == reservation.Id))
+        {
+            // Settled or released before (a retried call), or never admitted under such a limit: nothing to count twice.
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var second = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), now.Offset);
+        var spent = w.Spent.GetValueOrDefault(reservation.Key, []).RemoveAll(t => t.At + TokenWindow <= now);
+        if (tokens > 0)
+        {
+            spent = spent.Length > 0 && spent[^1].At == second
+                ? spent.SetItem(spent.Length - 1, spent[^1] with { Tokens = spent[^1].Tokens + tokens })
+                : spent.Add(new TokenSpend(second, tokens));
+        }
+
+        windows.State = w with
+        {
+            InFlight = w.InFlight.SetItem(reservation.Key, inFlight.RemoveAll(u => u.GrantId == reservation.Id)),
+            Spent = w.Spent.SetItem(reservation.Key, spent),
+        };
+        await windows.WriteStateAsync();
     }
 
     public async Task ReleaseAsync(LimitReservation reservation)
     {
-        if (reservation.Key.Length == 0 || !windows.State.Windows.TryGetValue(reservation.Key, out var grants))
+        var w = windows.State;
+        if (reservation.Key.Length == 0)
         {
             return;
         }
 
+        var grants = w.Windows.GetValueOrDefault(reservation.Key, []);
+        var inFlight = w.InFlight.GetValueOrDefault(reservation.Key, []);
         var remaining = grants.RemoveAll(g => g.Id == reservation.Id);
-        if (remaining.Length != grants.Length)
+        var stillInFlight = inFlight.RemoveAll(u => u.GrantId == reservation.Id);
+        if (remaining.Length != grants.Length || stillInFlight.Length != inFlight.Length)
         {
-            windows.State = windows.State with { Windows = windows.State.Windows.SetItem(reservation.Key, remaining) };
+            windows.State = w with
+            {
+                Windows = remaining.Length != grants.Length ? w.Windows.SetItem(reservation.Key, remaining) : w.Windows,
+                InFlight = stillInFlight.Length != inFlight.Length ? w.InFlight.SetItem(reservation.Key, stillInFlight) : w.InFlight,
+            };
             await windows.WriteStateAsync();
         }
     }

@@ -56,7 +56,19 @@ public sealed record UserWindowsState
 
     /// <summary>The last grant id handed out; ids are never reused, so a late release cannot return someone else's use.</summary>
     public long LastGrantId { get; init; }
+
+    /// <summary>Per model with a token or concurrency limit: the admitted requests not yet settled, and the tokens each reserved.</summary>
+    public ImmutableDictionary<string, ImmutableArray<InFlightUse>> InFlight { get; init; } = ImmutableDictionary<string, ImmutableArray<InFlightUse>>.Empty;
+
+    /// <summary>Per model with a token limit: tokens spent by settled requests, summed per second, for the last minute.</summary>
+    public ImmutableDictionary<string, ImmutableArray<TokenSpend>> Spent { get; init; } = ImmutableDictionary<string, ImmutableArray<TokenSpend>>.Empty;
 }
+
+/// <summary>A request admitted under a token or concurrency limit at <paramref name="At"/>, holding <paramref name="ReservedTokens"/> until settled.</summary>
+public sealed record InFlightUse(long GrantId, string RequestId, int ReservedTokens, DateTimeOffset At);
+
+/// <summary>Tokens spent by requests settled within the second starting at <paramref name="At"/>.</summary>
+public sealed record TokenSpend(DateTimeOffset At, int Tokens);
 
 /// <summary>One use granted at <paramref name="At"/> to the request <paramref name="RequestId"/>.</summary>
 public sealed record Grant(long Id, DateTimeOffset At, string? RequestId = null);

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using MirrorGate.Api.Channels;
+using MirrorGate.OpenAiSim;
+using MirrorGate.Tests.Infrastructure;
+
+namespace MirrorGate.Tests.Channels;
+
+/// <summary>
+/// A user's tokens-per-minute and concurrency limits on a channel model, exact under concurrent requests: the user
+/// grain decides every admission and settlement in one activation, so the counts come out the same whatever the
+/// interleaving.
+/// </summary>
+public sealed class ChannelLimitTests(ChannelGateway gateway) : IClassFixture<ChannelGateway>
+{
+    [Fact]
+    public async Task A_tpm_limit_admits_exactly_the_requests_whose_tokens_fit_under_concurrent_load()
+    {
+        const string model = "tpm-model";
+        await gateway.AddChannelAsync("tpm", ["sk-tpm-0001"], [model]);
+        const string body = "{\"model\":\"tpm-model\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"count me in\"}]}";
+        var estimate = ChannelRequest.EstimateTokens(Encoding.UTF8.GetByteCount(body), 20);
+
+        // The upstream reports exactly the estimate, so settling changes no sum and the outcome cannot depend on timing.
+        gateway.Sim.Options.PromptTokens = estimate - 20;
+        gateway.Sim.Options.CompletionTokens = 20;
+        try
+        {
+            var token = await gateway.UserTokenAsync("tpm-user", new[] { new { model_name = model, tpm = (3 * estimate) + (estimate / 2) } });
+            using var client = gateway.App.CreateClient(token);
+            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"))));
+
+            Assert.Equal(3, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+            var refused = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            Assert.Equal(5, refused.Count);
+            Assert.Equal("token_limit_exceeded", JsonNode.Parse(await refused[0].Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+            Assert.NotNull(refused[0].Headers.RetryAfter);
+
+            var records = gateway.Usage.Where(r => r.UserName == "tpm-user").ToList();
+            Assert.Equal(3, records.Count);
+            Assert.All(records, r => Assert.Equal(estimate, r.PromptTokens + r.CompletionTokens));
+            Assert.Equal(3, gateway.Sim.Calls("sk-tpm-0001").Count);
+
+            // The window is full: the next one is refused too, without reaching the upstream.
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"))).StatusCode);
+            Assert.Equal(3, gateway.Sim.Calls("sk-tpm-0001").Count);
+        }
+        finally
+        {
+            gateway.Sim.Options.PromptTokens = null;
+            gateway.Sim.Options.CompletionTokens = null;
+        }
+    }
+
+    [Fact]
+    public async Task A_concurrency_limit_holds_exactly_its_number_of_requests_in_flight_and_frees_them_when_they_end()
+    {
+        const string model = "concurrency-model";
+        await gateway.AddChannelAsync("concurrency", ["sk-concurrency-0001"], [model]);
+        gateway.Sim.InjectFault("sk-concurrency-0001", new OpenAiFault(OpenAiFaultKind.Hold));
+        var token = await gateway.UserTokenAsync("concurrency-user", new[] { new { model_name = model, concurrency = 2 } });
+        using var client = gateway.App.CreateClient(token);
+        const string body = "{\"model\":\"concurrency-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"wait\"}]}";
+
+        var requests = Enumerable.Range(0, 6).Select(_ => client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"))).ToList();
+        await Eventually.WaitUntilAsync(() => gateway.Sim.Held == 2 && requests.Count(r => r.IsCompleted) == 4, "two requests are held upstream and four were refused");
+
+        var refusedRequests = requests.Where(r => r.IsCompleted).ToList();
+        var refused = refusedRequests.Select(r => r.Result).ToList();
+        Assert.All(refused, r => Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode));
+        Assert.Equal("concurrency_limit_exceeded", JsonNode.Parse(await refused[0].Content.ReadAsStringAsync())!["error"]!["code"]!.GetValue<string>());
+
+        gateway.Sim.ClearFaults("sk-concurrency-0001");
+        gateway.Sim.Release();
+        var held = await Task.WhenAll(requests.Except(refusedRequests));
+        Assert.All(held, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        foreach (var answer in held)
+        {
+            Assert.EndsWith("data: [DONE]\n\n", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Both slots were given back when the answers ended: two more at once fit again.
+        var again = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"))));
+        Assert.All(again, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(4, gateway.Usage.Count(r => r.UserName == "concurrency-user"));
+    }
+}
