@@ -21,7 +21,12 @@ public interface IImportedConversationGrain : IGrainWithStringKey
 /// <summary>The key of a user's imported conversation: the same conversation imported for two users is two copies.</summary>
 public static class ImportedConversationKey
 {
-    public static string For(string userName, string conversationId) => conversationId + "@" + userName;
+    /// <summary>
+    /// The user name comes first with its length, so no (user, id) pair can spell another's key: user names are the
+    /// operator's (e-mail addresses, say) and ids come from requests, and a plain <c>id@user</c> would let user
+    /// <c>corp</c> ask for id <c>x@bob</c> and read <c>bob@corp</c>'s conversation <c>x</c>.
+    /// </summary>
+    public static string For(string userName, string conversationId) => $"{userName.Length}:{userName}/{conversationId}";
 }
 
 /// <param name="PayloadJson">The conversation as <c>GET /backend-api/conversation/{id}</c> returns it.</param>

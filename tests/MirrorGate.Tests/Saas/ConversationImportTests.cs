@@ -104,6 +104,22 @@ public sealed partial class ConversationImportTests(SaasGateway gateway) : IClas
         Assert.Equal(HttpStatusCode.Forbidden, (await pool.GetAsync("/backend-api/conversations")).StatusCode);
     }
 
+    // User names are the operator's (e-mail addresses, say) and ids come from requests: no combination of the two may
+    // reach another user's copy.
+    [Fact]
+    public async Task A_user_whose_name_ends_another_users_name_cannot_read_that_users_conversation_by_a_crafted_id()
+    {
+        var bob = await gateway.CreateCodeAsync(new { user = "bob@corp.example" });
+        var corp = await gateway.CreateCodeAsync(new { user = "corp.example" });
+        (await gateway.PostJsonAsync("/adminapi/importConversationBySelf", new { user = bob, conversations = new[] { Official("x1", "Bob's secret", "a", "b") } })).Dispose();
+
+        Assert.Equal(HttpStatusCode.OK, (await App.CreateClient(bob).GetAsync("/backend-api/conversation/x1")).StatusCode);
+        using var crafted = await App.CreateClient(corp).GetAsync("/backend-api/conversation/x1@bob");
+        Assert.Equal(HttpStatusCode.NotFound, crafted.StatusCode);
+        using var continued = await App.CreateClient(corp).ChatAsync("let me continue", conversationId: "x1@bob");
+        Assert.Equal(HttpStatusCode.NotFound, continued.StatusCode);
+    }
+
     [Fact]
     public async Task Importing_a_conversation_again_replaces_it()
     {
