@@ -8,6 +8,7 @@ using MirrorGate.Api.Imports;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Pool;
 using MirrorGate.Api.Saas;
+using MirrorGate.Api.TokenFiles;
 using MirrorGate.Grains.Users;
 using MirrorGate.Silo.Hosting;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChannelRelay>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());
+        services.AddTokenFiles(builder.Configuration);
 
         services.AddSingleton<JsonBodyReader>();
         services.AddSingleton<FieldsReader>();

@@ -10,4 +10,11 @@ namespace MirrorGate.GrainInterfaces.Accounts;
 public interface IAccountOnboardingGrain : IGrainWithStringKey
 {
     Task<AccountResult> OnboardAsync(AccountRegistration registration);
+
+    /// <summary>
+    /// The account this token was already handed to, or null when it has not been imported (yet). Spends nothing:
+    /// a caller that meets the same token again (token files on every node, or after a restart) reads the account
+    /// instead of importing it twice, which the upstream would punish by revoking the account's token family.
+    /// </summary>
+    Task<string?> GetImportedAccountIdAsync();
 }

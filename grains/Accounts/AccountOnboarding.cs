@@ -1,4 +1,5 @@
 using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Secrets;
 using MirrorGate.Upstream.ChatGpt;
@@ -36,6 +37,10 @@ public sealed class AccountOnboarding(IGrainFactory grains, SecretProtector prot
 
         return await grains.GetGrain<IAccountOnboardingGrain>(protector.LookupHash(spent.Value)).OnboardAsync(registration with { AccessToken = null });
     }
+
+    /// <summary>The account a refresh or session token was already imported into, if any; spends nothing.</summary>
+    public Task<string?> ImportedAccountIdAsync(Secret spent) =>
+        grains.GetGrain<IAccountOnboardingGrain>(protector.LookupHash(spent.Value)).GetImportedAccountIdAsync();
 
     /// <summary>The account key an access token (or a session exchange's e-mail) names, if any.</summary>
     internal static string? AccountIdOf(string accessToken, string? email) =>

@@ -68,6 +68,9 @@ public sealed partial class AccountOnboardingGrain(
         return await HandOverAsync(registration);
     }
 
+    public Task<string?> GetImportedAccountIdAsync() =>
+        Task.FromResult(state.State is { HandedOver: true, AccountId: { } done } ? done : null);
+
     /// <summary>Spends the token under a stored claim and stores what came back; null when it did, else why not.</summary>
     private async Task<AccountResult?> ExchangeOnceAsync(AccountRegistration registration)
     {

@@ -107,6 +107,10 @@ public sealed class GatewayApp : IAsyncDisposable
             ["ChatGpt:AuthBaseUrl"] = simulator.BaseUrl.ToString(),
             ["Gateway:ServiceKey"] = ServiceKey,
             ["Gateway:AdminPassword"] = AdminPassword,
+
+            // Token files are read from the working directory by default, which tests share: a test gateway reads
+            // none unless its test turns them on with a folder of its own.
+            ["TokenFiles:Enabled"] = "false",
             ["Serilog:MinimumLevel"] = Environment.GetEnvironmentVariable("MIRRORGATE_TEST_LOGS") is null ? "Fatal" : "Debug",
         };
         if (Environment.GetEnvironmentVariable("MIRRORGATE_TEST_LOGS") is not null)

@@ -59,6 +59,9 @@ public sealed class NodeProcess : IAsyncDisposable
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
         start.ArgumentList.Add($"--Silo:DataDirectory={data.Path}");
         start.ArgumentList.Add("--Serilog:MinimumLevel=Warning");
+
+        // Token files are read from the working directory by default: a test node reads none unless a test says where.
+        start.ArgumentList.Add("--TokenFiles:Enabled=false");
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");
