@@ -130,9 +130,15 @@ public sealed class ChannelFailoverTests(ManualClockChannelGateway gateway) : IC
         Assert.Empty(gateway.Sim.Calls("sk-broken-after-second"));
         Assert.DoesNotContain(gateway.Usage, r => r.Model == model);
 
-        // The use was given back: the user's one message a minute is still there.
-        var again = await client.PostAsJsonAsync("/v1/chat/completions", new { model, messages = new[] { new { role = "user", content = "again" } } });
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        // The use was given back: the user's one message a minute is still there. The gateway gives it back as the
+        // broken turn ends, which races the client's next request (the client saw the break first), so ask until it
+        // is there; a refused request takes nothing, and a use never given back fails the wait.
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            using var again = await client.PostAsJsonAsync("/v1/chat/completions", new { model, messages = new[] { new { role = "user", content = "again" } } });
+            Assert.True(again.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"unexpected {(int)again.StatusCode}");
+            return again.StatusCode == HttpStatusCode.OK;
+        }, "the broken turn's use is given back");
     }
 
     [Fact]
