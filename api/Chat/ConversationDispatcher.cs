@@ -135,7 +135,9 @@ public sealed partial class ConversationDispatcher(
         var failure = result.Failure!;
         if (failure.Kind is UpstreamFailureKind.RateLimited)
         {
-            await account.ReportRateLimitedAsync(model.Id, failure.ClearsIn ?? poolOptions.CurrentValue.DefaultCooldown);
+            var clearsIn = failure.ClearsIn ?? poolOptions.CurrentValue.DefaultCooldown;
+            pool.CoolDown(slot.AccountId, model.Id, time.GetUtcNow() + clearsIn);
+            await account.ReportRateLimitedAsync(model.Id, clearsIn);
         }
 
         return (null, ToFailure(failure, ownCredential), failure.Kind is not (UpstreamFailureKind.BadRequest or UpstreamFailureKind.NotFound));

@@ -34,6 +34,16 @@ public sealed class AccountPool(IOptionsMonitor<PoolOptions> options, [FromKeyed
             : s.InPool ? map.SetItem(s.AccountId, s)
             : map.Remove(s.AccountId), snapshot);
 
+    /// <summary>
+    /// Marks a cool-down this node just heard of (an upstream 429) on its copy of the account at once, so the node's
+    /// next pick already skips the account; the grain's pushed snapshot, of a higher revision, replaces the copy.
+    /// </summary>
+    public void CoolDown(string accountId, string model, DateTimeOffset until) =>
+        ImmutableInterlocked.Update(ref _accounts, static (map, c) =>
+            map.TryGetValue(c.AccountId, out var held) && !(held.Cooldowns.TryGetValue(c.Model, out var current) && current >= c.Until)
+                ? map.SetItem(c.AccountId, held with { Cooldowns = held.Cooldowns.SetItem(c.Model, c.Until) })
+                : map, (AccountId: accountId, Model: model, Until: until));
+
     public void Forget(string accountId) => ImmutableInterlocked.Update(ref _accounts, static (map, id) => map.Remove(id), accountId);
 
     /// <summary>Another node's in-flight counts, replacing its earlier report.</summary>
