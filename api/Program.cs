@@ -3,6 +3,7 @@ using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.OpenAi;
+using MirrorGate.Api.Platform;
 using MirrorGate.Api.Saas;
 using MirrorGate.Silo.Hosting;
 
@@ -20,6 +21,7 @@ app.MapOpenAiApi();
 app.MapBackendApi();
 app.MapGatewayAdminApi();
 app.MapSaasAdminApi();
+app.MapPlatformApi();
 app.MapClusterDashboard();
 app.Run();
 

@@ -22,6 +22,9 @@ public enum ApiFamily
 
     /// <summary>SoruxGPT's <c>/adminapi</c>: <c>{"code":0,"msg","detail":{"message"}}</c></summary>
     Saas,
+
+    /// <summary>The 元境 platform's <c>*.dspy</c> routes: HTTP 200 with <c>{"status":"error","data":{"message"}}</c></summary>
+    Platform,
 }
 
 public static class ApiFamilies
@@ -35,7 +38,8 @@ public static class ApiFamilies
         }
 
         var path = context.Request.Path.Value ?? "/";
-        return path.StartsWith("/backend-api/", StringComparison.Ordinal) ? ApiFamily.Backend
+        return path.EndsWith(".dspy", StringComparison.Ordinal) ? ApiFamily.Platform
+            : path.StartsWith("/backend-api/", StringComparison.Ordinal) ? ApiFamily.Backend
             : path.StartsWith("/adminapi/", StringComparison.Ordinal) || path == "/adminapi" ? ApiFamily.Saas
             : path.StartsWith("/api/", StringComparison.Ordinal) || path.Contains("/api/", StringComparison.Ordinal) ? ApiFamily.Admin
             : ApiFamily.OpenAi;
@@ -46,6 +50,7 @@ public static class ApiFamilies
     {
         ApiFamily.Admin => AdminResults.Error(status, message),
         ApiFamily.Saas => Saas.SaasResults.Fail(status, message),
+        ApiFamily.Platform => Platform.DspyResults.Error(message),
         ApiFamily.Backend => BackendErrors.Result(status, message, code, retryAfter),
         _ => OpenAiErrors.Result(status, message, code, null, retryAfter),
     };
