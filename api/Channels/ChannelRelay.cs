@@ -67,7 +67,11 @@ public sealed partial class ChannelRelay(
     /// not a JSON object with a model, which the ChatGPT path answers as it always has) the bytes as read are handed
     /// to the ChatGPT web path, <paramref name="web"/>.
     /// </summary>
-    public async Task<IResult?> HandleChatAsync(HttpContext context, Caller caller, Func<Task<IResult?>> web)
+    public Task<IResult?> HandleChatAsync(HttpContext context, Caller caller, Func<Task<IResult?>> web) =>
+        HandleOrWebAsync(context, caller, ChannelEndpoint.ChatCompletions, web);
+
+    /// <summary>As <see cref="HandleChatAsync"/>, for any endpoint that the ChatGPT web path serves too (<c>/v1/responses</c>).</summary>
+    public async Task<IResult?> HandleOrWebAsync(HttpContext context, Caller caller, ChannelEndpoint endpoint, Func<Task<IResult?>> web)
     {
         var (request, tooLarge, problem) = await ChannelRequest.ReadAsync(context.Request, gatewayOptions.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
         if (request is null)
@@ -81,7 +85,7 @@ public sealed partial class ChannelRelay(
             // A caller with its own ChatGPT credential keeps the web path: the channels' keys are not for it.
             if (request.Problem is null && caller.Kind is CallerKind.Pool or CallerKind.User && channels.Serves(request.Model))
             {
-                return await RelayAsync(context, caller, ChannelEndpoint.ChatCompletions, request);
+                return await RelayAsync(context, caller, endpoint, request);
             }
 
             body = request.Body.ToArray();

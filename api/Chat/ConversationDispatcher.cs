@@ -143,6 +143,45 @@ public sealed partial class ConversationDispatcher(
         return (null, ToFailure(failure, ownCredential), failure.Kind is not (UpstreamFailureKind.BadRequest or UpstreamFailureKind.NotFound));
     }
 
+    /// <summary>
+    /// Reads a conversation the gateway recorded on <paramref name="accountId"/> with that account's token
+    /// (renewed once on a 401), or with a direct caller's own; for reading back an answer the upstream keeps.
+    /// The caller's right to it is checked by whoever asks.
+    /// </summary>
+    public async Task<(JsonObject? Conversation, GatewayFailure? Failure)> ReadConversationAsync(Caller caller, string? accountId, string conversationId, CancellationToken cancellationToken)
+    {
+        var ownCredential = caller.Kind is CallerKind.Account or CallerKind.Direct;
+        UpstreamResult<JsonObject> result;
+        if (caller.Kind is CallerKind.Direct || accountId is null)
+        {
+            result = await upstream.GetConversationAsync(caller.Credential!, conversationId, cancellationToken);
+        }
+        else
+        {
+            var account = grains.GetGrain<IAccountGrain>(accountId);
+            var credential = await GetCredentialAsync(account, accountId);
+            if (!credential.Succeeded)
+            {
+                return (null, FromAccountError(credential, ownCredential));
+            }
+
+            result = await upstream.GetConversationAsync(ToUpstream(credential.Credential!), conversationId, cancellationToken);
+            if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
+            {
+                credential = await account.GetCredentialAsync(rejectedAccessToken: credential.Credential!.AccessToken.Value);
+                credentials.Remember(accountId, credential);
+                if (!credential.Succeeded)
+                {
+                    return (null, FromAccountError(credential, ownCredential));
+                }
+
+                result = await upstream.GetConversationAsync(ToUpstream(credential.Credential!), conversationId, cancellationToken);
+            }
+        }
+
+        return result.IsSuccess ? (result.Value, null) : (null, ToFailure(result.Failure!, ownCredential));
+    }
+
     /// <summary>This node's copy of the account's token while it is good, else the grain's answer (kept for the next request).</summary>
     private async ValueTask<CredentialResult> GetCredentialAsync(IAccountGrain account, string accountId)
     {

@@ -7,6 +7,7 @@ using MirrorGate.Api.Http;
 using MirrorGate.Api.Imports;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Pool;
+using MirrorGate.Api.Responses;
 using MirrorGate.Api.Saas;
 using MirrorGate.Api.TokenFiles;
 using MirrorGate.Grains.Users;
@@ -63,6 +64,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChatTurns>();
         services.AddSingleton<ChatGptRequestBuilder>();
         services.AddSingleton<ChatCompletionsHandler>();
+        services.AddSingleton<ResponsesHandler>();
+        services.AddSingleton<ResponseReader>();
         services.AddSingleton<ConversationPassthrough>();
         services.AddSingleton<ConversationImporter>();
         services.AddOperatorHooks(builder.Configuration);

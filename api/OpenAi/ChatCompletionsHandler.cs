@@ -127,7 +127,7 @@ public sealed partial class ChatCompletionsHandler(
     /// goes out in one socket write. Returns OpenAI's finish reason; a broken stream throws
     /// <see cref="UpstreamStreamBrokenException"/>.
     /// </summary>
-    private static async Task<string> ReadAnswerAsync(ActiveTurn turn, Action<string> onText, Func<Task> beforeWaiting, CancellationToken cancellationToken)
+    internal static async Task<string> ReadAnswerAsync(ActiveTurn turn, Action<string> onText, Func<Task> beforeWaiting, CancellationToken cancellationToken)
     {
         var finishReason = "stop";
         await using var events = turn.Stream.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);

@@ -2,6 +2,7 @@ using MirrorGate.Api.Auth;
 using MirrorGate.Api.Channels;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Responses;
 using MirrorGate.Grains.Models;
 using Microsoft.Extensions.Options;
 
@@ -48,8 +49,13 @@ public static class OpenAiApi
             await channels.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!, ChannelEndpoint.Completions) ?? Results.Empty);
         api.MapPost("/embeddings", async (HttpContext context, ChannelRelay channels) =>
             await channels.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!, ChannelEndpoint.Embeddings) ?? Results.Empty);
-        api.MapPost("/responses", async (HttpContext context, ChannelRelay channels) =>
-            await channels.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!, ChannelEndpoint.Responses) ?? Results.Empty);
+        api.MapPost("/responses", async (HttpContext context, ChannelRelay channels, ResponsesHandler responses) =>
+        {
+            var caller = (Caller)context.Items[typeof(Caller)]!;
+            return await channels.HandleOrWebAsync(context, caller, ChannelEndpoint.Responses, () => responses.CreateAsync(context, caller)) ?? Results.Empty;
+        });
+        api.MapGet("/responses/{id}", (HttpContext context, string id, ResponseReader responses) =>
+            responses.GetAsync(id, (Caller)context.Items[typeof(Caller)]!, context.RequestAborted));
 
         // The union of the account catalog and the models the channels' usable keys serve.
         api.MapGet("/models", (ModelCatalog models, ChannelPool channels) => Results.Json(new

@@ -16,4 +16,8 @@ public static class SimEndpoints
     public const string FConversation = "f/conversation";
     public const string Conversation = "conversation";
     public const string ConversationGet = "conversation/get";
+    public const string FileCreate = "files";
+    public const string FileUploaded = "files/uploaded";
+    public const string FileGet = "files/get";
+    public const string FileDownload = "files/download";
 }

@@ -68,6 +68,9 @@ public sealed class UpstreamSimulator : IAsyncDisposable
     /// <summary>A snapshot of a kept conversation; null when unknown or never kept.</summary>
     public SimConversation? GetConversation(string conversationId) => _control.GetConversation(conversationId);
 
+    /// <summary>A file the backend holds (any account's); null when unknown.</summary>
+    public SimFile? GetFile(string fileId) => _app.Services.GetRequiredService<Files.FileStore>().Snapshot(fileId);
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -6,6 +6,7 @@ using MirrorGate.UpstreamSim.Control;
 using MirrorGate.UpstreamSim.Conversations;
 using MirrorGate.UpstreamSim.Diagnostics;
 using MirrorGate.UpstreamSim.Faults;
+using MirrorGate.UpstreamSim.Files;
 using MirrorGate.UpstreamSim.Models;
 using MirrorGate.UpstreamSim.Sentinel;
 using MirrorGate.UpstreamSim.Tokens;
@@ -56,6 +57,7 @@ internal static class SimulatorApp
         ConduitEndpoint.Map(app);
         ConversationEndpoints.Map(app);
         ConversationReadEndpoint.Map(app);
+        FileEndpoints.Map(app);
         ControlEndpoints.Map(app);
         return app;
     }
@@ -84,6 +86,8 @@ internal static class SimulatorApp
         services.AddSingleton<ConduitEndpoint>();
         services.AddSingleton<ConversationEndpoints>();
         services.AddSingleton<ConversationReadEndpoint>();
+        services.AddSingleton<FileStore>();
+        services.AddSingleton<FileEndpoints>();
         services.AddSingleton<ControlEndpoints>();
     }
 }
