@@ -8,6 +8,7 @@ using MirrorGate.Api.Imports;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Pool;
 using MirrorGate.Api.Saas;
+using MirrorGate.Api.Speech;
 using MirrorGate.Api.TokenFiles;
 using MirrorGate.Grains.Users;
 using MirrorGate.Silo.Hosting;
@@ -65,6 +66,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChatCompletionsHandler>();
         services.AddSingleton<ConversationPassthrough>();
         services.AddSingleton<ConversationImporter>();
+        services.AddSingleton<SpeechHandler>();
         services.AddOperatorHooks(builder.Configuration);
         return builder;
     }

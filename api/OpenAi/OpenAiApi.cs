@@ -2,6 +2,7 @@ using MirrorGate.Api.Auth;
 using MirrorGate.Api.Channels;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Speech;
 using MirrorGate.Grains.Models;
 using Microsoft.Extensions.Options;
 
@@ -50,6 +51,8 @@ public static class OpenAiApi
             await channels.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!, ChannelEndpoint.Embeddings) ?? Results.Empty);
         api.MapPost("/responses", async (HttpContext context, ChannelRelay channels) =>
             await channels.HandleAsync(context, (Caller)context.Items[typeof(Caller)]!, ChannelEndpoint.Responses) ?? Results.Empty);
+
+        api.MapSpeech();
 
         // The union of the account catalog and the models the channels' usable keys serve.
         api.MapGet("/models", (ModelCatalog models, ChannelPool channels) => Results.Json(new

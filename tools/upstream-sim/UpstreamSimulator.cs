@@ -68,6 +68,9 @@ public sealed class UpstreamSimulator : IAsyncDisposable
     /// <summary>A snapshot of a kept conversation; null when unknown or never kept.</summary>
     public SimConversation? GetConversation(string conversationId) => _control.GetConversation(conversationId);
 
+    /// <summary>The conversations clients hid (<c>PATCH /backend-api/conversation/{id}</c> <c>{"is_visible":false}</c>).</summary>
+    public IReadOnlyList<string> HiddenConversationIds() => _app.Services.GetRequiredService<Speech.HiddenConversations>().All();
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -26,6 +26,7 @@ public static class ChatGptServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IUpstreamHttpClients, UpstreamHttpClientPool>();
         services.TryAddSingleton<IChatGptClient, ChatGptClient>();
+        services.TryAddSingleton<Speech.IChatGptSpeech, Speech.ChatGptSpeech>();
         return services;
     }
 }

@@ -8,6 +8,7 @@ using MirrorGate.UpstreamSim.Diagnostics;
 using MirrorGate.UpstreamSim.Faults;
 using MirrorGate.UpstreamSim.Models;
 using MirrorGate.UpstreamSim.Sentinel;
+using MirrorGate.UpstreamSim.Speech;
 using MirrorGate.UpstreamSim.Tokens;
 
 namespace MirrorGate.UpstreamSim.Hosting;
@@ -57,6 +58,7 @@ internal static class SimulatorApp
         ConversationEndpoints.Map(app);
         ConversationReadEndpoint.Map(app);
         ControlEndpoints.Map(app);
+        SpeechEndpoints.Map(app);
         return app;
     }
 
@@ -85,5 +87,7 @@ internal static class SimulatorApp
         services.AddSingleton<ConversationEndpoints>();
         services.AddSingleton<ConversationReadEndpoint>();
         services.AddSingleton<ControlEndpoints>();
+        services.AddSingleton<HiddenConversations>();
+        services.AddSingleton<SpeechEndpoints>();
     }
 }
