@@ -1,4 +1,5 @@
 using MirrorGate.Api.Admin;
+using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
@@ -19,6 +20,7 @@ app.UseMirrorGateErrors();
 app.MapRootEndpoints();
 app.MapOpenAiApi();
 app.MapBackendApi();
+app.MapAuthHelpers();
 app.MapGatewayAdminApi();
 app.MapSaasAdminApi();
 app.MapPlatformApi();

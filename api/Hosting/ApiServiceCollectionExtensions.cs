@@ -1,4 +1,5 @@
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Channels;
 using MirrorGate.Api.Chat;
@@ -67,6 +68,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ConversationPassthrough>();
         services.AddSingleton<ConversationImporter>();
         services.AddSingleton<SpeechHandler>();
+        services.AddSingleton<PooledTokenGuard>();
         services.AddOperatorHooks(builder.Configuration);
         return builder;
     }
