@@ -3,6 +3,7 @@ using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Channels;
 using MirrorGate.Api.Chat;
+using MirrorGate.Api.FreeAccounts;
 using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Imports;
@@ -55,6 +56,11 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());
         services.AddTokenFiles(builder.Configuration);
+        services.AddOptions<FreeAccountsOptions>().Bind(builder.Configuration.GetSection(FreeAccountsOptions.SectionName))
+            .Validate(o => o.Count > 0 && o.Count <= 100_000 && o.FileCheckInterval > TimeSpan.Zero, "FreeAccounts:Count must be 1 to 100000 and FreeAccounts:FileCheckInterval positive.")
+            .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<FreeAccountsOptions>, FreeAccountsOptionsSetup>();
+        services.AddSingleton<FreeDevicePool>();
 
         services.AddSingleton<JsonBodyReader>();
         services.AddSingleton<FieldsReader>();

@@ -78,7 +78,7 @@ public sealed partial class SpeechHandler(
         var attempts = Math.Max(1, pool.CurrentValue.MaxAttempts);
         for (var attempt = 1; ; attempt++)
         {
-            var start = await turns.StartAsync(caller, model, null, temporary: false, _ => HelperBody(request.Input, model), cancellationToken);
+            var start = await turns.StartAsync(caller, model, null, temporary: false, _ => HelperBody(request.Input, model), cancellationToken, loginRequired: true);
             if (start.Turn is null)
             {
                 return OpenAiErrors.From(start.Failure!);
