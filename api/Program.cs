@@ -6,6 +6,7 @@ using MirrorGate.Api.Hosting;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Platform;
 using MirrorGate.Api.Saas;
+using MirrorGate.Api.Voice;
 using MirrorGate.Silo.Hosting;
 
 // appsettings.json is read from the app's own folder, so the working directory only decides where ./data is.
@@ -21,6 +22,7 @@ app.MapRootEndpoints();
 app.MapOpenAiApi();
 app.MapBackendApi();
 app.MapAuthHelpers();
+app.MapVoiceApi();
 app.MapGatewayAdminApi();
 app.MapSaasAdminApi();
 app.MapPlatformApi();

@@ -12,6 +12,7 @@ using MirrorGate.Api.Pool;
 using MirrorGate.Api.Saas;
 using MirrorGate.Api.Speech;
 using MirrorGate.Api.TokenFiles;
+using MirrorGate.Api.Voice;
 using MirrorGate.Grains.Users;
 using MirrorGate.Silo.Hosting;
 using Microsoft.Extensions.Options;
@@ -75,6 +76,10 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ConversationImporter>();
         services.AddSingleton<SpeechHandler>();
         services.AddSingleton<PooledTokenGuard>();
+        services.AddOptions<VoiceOptions>().Bind(builder.Configuration.GetSection(VoiceOptions.SectionName))
+            .Validate(o => string.IsNullOrEmpty(o.ProxyUrl) || o.ProxyAuthority is not null, "VOICE_PROXY_URL (Voice:ProxyUrl) must be a host name or URL.")
+            .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<VoiceOptions>, VoiceOptionsSetup>();
         services.AddOperatorHooks(builder.Configuration);
         return builder;
     }

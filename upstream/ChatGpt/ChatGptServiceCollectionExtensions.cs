@@ -27,6 +27,7 @@ public static class ChatGptServiceCollectionExtensions
         services.TryAddSingleton<IUpstreamHttpClients, UpstreamHttpClientPool>();
         services.TryAddSingleton<IChatGptClient, ChatGptClient>();
         services.TryAddSingleton<Speech.IChatGptSpeech, Speech.ChatGptSpeech>();
+        services.TryAddSingleton<Voice.IChatGptVoice, Voice.ChatGptVoice>();
         return services;
     }
 }

@@ -9,6 +9,7 @@ using MirrorGate.UpstreamSim.Faults;
 using MirrorGate.UpstreamSim.Models;
 using MirrorGate.UpstreamSim.Sentinel;
 using MirrorGate.UpstreamSim.Speech;
+using MirrorGate.UpstreamSim.Voice;
 using MirrorGate.UpstreamSim.Tokens;
 
 namespace MirrorGate.UpstreamSim.Hosting;
@@ -59,6 +60,7 @@ internal static class SimulatorApp
         ConversationReadEndpoint.Map(app);
         ControlEndpoints.Map(app);
         SpeechEndpoints.Map(app);
+        VoiceEndpoint.Map(app);
         return app;
     }
 
@@ -89,5 +91,6 @@ internal static class SimulatorApp
         services.AddSingleton<ControlEndpoints>();
         services.AddSingleton<HiddenConversations>();
         services.AddSingleton<SpeechEndpoints>();
+        services.AddSingleton<VoiceEndpoint>();
     }
 }
