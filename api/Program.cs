@@ -1,10 +1,12 @@
 using MirrorGate.Api.Admin;
+using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Platform;
 using MirrorGate.Api.Saas;
+using MirrorGate.Api.Voice;
 using MirrorGate.Silo.Hosting;
 
 // appsettings.json is read from the app's own folder, so the working directory only decides where ./data is.
@@ -19,6 +21,8 @@ app.UseMirrorGateErrors();
 app.MapRootEndpoints();
 app.MapOpenAiApi();
 app.MapBackendApi();
+app.MapAuthHelpers();
+app.MapVoiceApi();
 app.MapGatewayAdminApi();
 app.MapSaasAdminApi();
 app.MapPlatformApi();

@@ -54,10 +54,10 @@ fi
 # The tests start gateways of their own. Settings exported in this shell for a real gateway (cluster
 # mode, its PostgreSQL or Redis, admin password, service key, any Section__Key) would leak into every
 # one of them: drop them.
-unset MIRRORGATE_POSTGRES MIRRORGATE_REDIS ADMIN_PASSWORD ADMINAPI Authorization STREAM_MODE API_HATD ENABLE_MIRROR_API MIRROR_API_PREFIX
+unset MIRRORGATE_POSTGRES MIRRORGATE_REDIS ADMIN_PASSWORD ADMINAPI Authorization STREAM_MODE API_HATD ENABLE_MIRROR_API MIRROR_API_PREFIX WEB_HATD FREE_ACCOUNTS FREE_ACCOUNTS_NUM VOICE_PROXY_URL
 for name in $(compgen -e); do
   case "$name" in
-    Cluster__*|Secrets__*|Gateway__*|SaasAdmin__*|Silo__*|ChatGpt__*|Pool__*|Models__*|Grains__*|Serilog__*|Orleans__*|Redis__*) unset "$name" ;;
+    Cluster__*|Secrets__*|Gateway__*|SaasAdmin__*|Silo__*|ChatGpt__*|Pool__*|Models__*|Grains__*|Serilog__*|Orleans__*|Redis__*|FreeAccounts__*|Voice__*) unset "$name" ;;
   esac
 done
 

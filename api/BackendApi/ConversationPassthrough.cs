@@ -1,8 +1,10 @@
 using MirrorGate.Api.Auth;
 using MirrorGate.Api.Chat;
+using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
 using MirrorGate.Grains.Models;
 using MirrorGate.Upstream.ChatGpt;
+using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.BackendApi;
 
@@ -13,7 +15,7 @@ namespace MirrorGate.Api.BackendApi;
 /// names is sent upstream as the catalog's slug and counted under its limits; any other slug passes through as a
 /// free-plan model for callers without limits, and is refused for a user with limits, which it would slip past.
 /// </summary>
-public sealed partial class ConversationPassthrough(JsonBodyReader reader, ModelCatalog models, ChatTurns turns, ILogger<ConversationPassthrough> logger)
+public sealed partial class ConversationPassthrough(JsonBodyReader reader, ModelCatalog models, ChatTurns turns, IOptionsMonitor<GatewayApiOptions> options, ILogger<ConversationPassthrough> logger)
 {
     public async Task<IResult?> HandleAsync(HttpContext context, Caller caller)
     {
@@ -31,10 +33,13 @@ public sealed partial class ConversationPassthrough(JsonBodyReader reader, Model
             return BackendErrors.Result(StatusCodes.Status400BadRequest, error!, "invalid_request");
         }
 
+        // A payload that does not say whether the chat is temporary gets WEB_HATD's default, sent upstream explicitly.
+        temporary ??= options.CurrentValue.WebHatd;
+        body["history_and_training_disabled"] = temporary.Value;
         slug ??= "auto";
         var model = models.TryGet(slug, out var known) ? known : new ModelDefinition(slug, slug);
         body["model"] = model.Slug;
-        var start = await turns.StartAsync(caller, model, conversationId is { Length: > 0 } ? conversationId : null, temporary ?? false, continued =>
+        var start = await turns.StartAsync(caller, model, conversationId is { Length: > 0 } ? conversationId : null, temporary.Value, continued =>
         {
             if (continued?.LastAssistantMessageId is { } parent && !body.ContainsKey("parent_message_id"))
             {

@@ -32,7 +32,8 @@ public sealed class ChatTurns(
 
     /// <param name="temporary">A temporary chat (<c>history_and_training_disabled</c>): the upstream keeps nothing, so neither does the gateway.</param>
     /// <param name="buildBody">Builds the upstream body once the continued conversation (if any) is known.</param>
-    public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken)
+    /// <param name="loginRequired">Only a logged-in account will do (speech): no fallback to free device ids.</param>
+    public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken, bool loginRequired = false)
     {
         if (caller.Plan is { } plan && !ModelCatalog.PlanFits(plan, model))
         {
@@ -77,7 +78,7 @@ public sealed class ChatTurns(
             }
 
             body = audited.Body;
-            dispatch = await dispatcher.StartAsync(caller, model, body, continued?.AccountId, cancellationToken);
+            dispatch = await dispatcher.StartAsync(caller, model, body, continued?.AccountId, cancellationToken, loginRequired);
         }
         catch
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.FreeAccounts;
 using MirrorGate.Api.Pool;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.Grains.Hosting;
@@ -29,9 +30,11 @@ public sealed partial class ConversationDispatcher(
     IChatGptClient upstream,
     IOptionsMonitor<PoolOptions> poolOptions,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
-    ILogger<ConversationDispatcher> logger)
+    ILogger<ConversationDispatcher> logger,
+    FreeDevicePool free)
 {
-    public async Task<DispatchResult> StartAsync(Caller caller, ModelDefinition model, JsonObject body, string? boundAccountId, CancellationToken cancellationToken)
+    /// <param name="loginRequired">The turn needs a logged-in account (speech): a pool caller never falls back to a free device id.</param>
+    public async Task<DispatchResult> StartAsync(Caller caller, ModelDefinition model, JsonObject body, string? boundAccountId, CancellationToken cancellationToken, bool loginRequired = false)
     {
         if (caller.Kind is CallerKind.Direct)
         {
@@ -48,7 +51,9 @@ public sealed partial class ConversationDispatcher(
             var (slot, refusal) = accountId is null ? Pick(model, tried, caller.PreferredPlan) : await TakeBoundAsync(accountId, model);
             if (slot is null)
             {
-                return DispatchResult.Failed(last ?? refusal!);
+                return last is null && !loginRequired && caller.Kind is CallerKind.Pool && refusal!.Code == GatewayFailure.NoAccount(model.Id).Code
+                    ? await StartFreeAsync(model, body, refusal, cancellationToken)
+                    : DispatchResult.Failed(last ?? refusal!);
             }
 
             tried.Add(slot.AccountId);

@@ -1,7 +1,9 @@
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Channels;
 using MirrorGate.Api.Chat;
+using MirrorGate.Api.FreeAccounts;
 using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Imports;
@@ -9,7 +11,9 @@ using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Pool;
 using MirrorGate.Api.Responses;
 using MirrorGate.Api.Saas;
+using MirrorGate.Api.Speech;
 using MirrorGate.Api.TokenFiles;
+using MirrorGate.Api.Voice;
 using MirrorGate.Grains.Users;
 using MirrorGate.Silo.Hosting;
 using Microsoft.Extensions.Options;
@@ -54,6 +58,11 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());
         services.AddTokenFiles(builder.Configuration);
+        services.AddOptions<FreeAccountsOptions>().Bind(builder.Configuration.GetSection(FreeAccountsOptions.SectionName))
+            .Validate(o => o.Count > 0 && o.Count <= 100_000 && o.FileCheckInterval > TimeSpan.Zero, "FreeAccounts:Count must be 1 to 100000 and FreeAccounts:FileCheckInterval positive.")
+            .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<FreeAccountsOptions>, FreeAccountsOptionsSetup>();
+        services.AddSingleton<FreeDevicePool>();
 
         services.AddSingleton<JsonBodyReader>();
         services.AddSingleton<FieldsReader>();
@@ -68,6 +77,12 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ResponseReader>();
         services.AddSingleton<ConversationPassthrough>();
         services.AddSingleton<ConversationImporter>();
+        services.AddSingleton<SpeechHandler>();
+        services.AddSingleton<PooledTokenGuard>();
+        services.AddOptions<VoiceOptions>().Bind(builder.Configuration.GetSection(VoiceOptions.SectionName))
+            .Validate(o => string.IsNullOrEmpty(o.ProxyUrl) || o.ProxyAuthority is not null, "VOICE_PROXY_URL (Voice:ProxyUrl) must be a host name or URL.")
+            .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<VoiceOptions>, VoiceOptionsSetup>();
         services.AddOperatorHooks(builder.Configuration);
         return builder;
     }

@@ -3,7 +3,7 @@ namespace MirrorGate.Api.Hosting;
 /// <summary>
 /// Front-end switches (configuration section <c>Gateway</c>). The seed systems' environment variables
 /// set the same values and win over the section: <c>ADMIN_PASSWORD</c>, <c>Authorization</c>,
-/// <c>STREAM_MODE</c>, <c>API_HATD</c>, <c>ENABLE_MIRROR_API</c>, <c>MIRROR_API_PREFIX</c>
+/// <c>STREAM_MODE</c>, <c>API_HATD</c>, <c>WEB_HATD</c>, <c>ENABLE_MIRROR_API</c>, <c>MIRROR_API_PREFIX</c>
 /// (see <see cref="GatewayApiOptionsSetup"/>).
 /// </summary>
 public sealed class GatewayApiOptions
@@ -33,6 +33,13 @@ public sealed class GatewayApiOptions
     /// <summary>Default of the request field <c>hatd</c> (<c>API_HATD</c>): temporary chats, not saved upstream.</summary>
     /// <value><c>false</c> by default.</value>
     public bool ApiHatd { get; set; }
+
+    /// <summary>
+    /// Default of <c>history_and_training_disabled</c> on the web pass-through (<c>WEB_HATD</c>), when the payload does not
+    /// say: chatgpt-gateway's switch for its mirrored web, whose traffic here is <c>POST /backend-api/conversation</c>.
+    /// </summary>
+    /// <value><c>false</c> by default.</value>
+    public bool WebHatd { get; set; }
 
     /// <summary>Whether the OpenAI-compatible API is served (<c>ENABLE_MIRROR_API</c>).</summary>
     /// <value><c>true</c> by default.</value>

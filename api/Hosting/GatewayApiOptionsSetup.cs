@@ -15,6 +15,7 @@ internal sealed class GatewayApiOptionsSetup(IConfiguration configuration) : IPo
         options.ServiceKey = Text("Authorization") ?? Text("AUTHORIZATION") ?? options.ServiceKey;
         options.StreamMode = Flag("STREAM_MODE") ?? options.StreamMode;
         options.ApiHatd = Flag("API_HATD") ?? options.ApiHatd;
+        options.WebHatd = Flag("WEB_HATD") ?? options.WebHatd;
         options.EnableMirrorApi = Flag("ENABLE_MIRROR_API") ?? options.EnableMirrorApi;
         options.MirrorApiPrefix = (Text("MIRROR_API_PREFIX") ?? options.MirrorApiPrefix)?.Trim('/');
     }

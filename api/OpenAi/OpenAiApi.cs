@@ -3,6 +3,7 @@ using MirrorGate.Api.Channels;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Responses;
+using MirrorGate.Api.Speech;
 using MirrorGate.Grains.Models;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,8 @@ public static class OpenAiApi
         });
         api.MapGet("/responses/{id}", (HttpContext context, string id, ResponseReader responses) =>
             responses.GetAsync(id, (Caller)context.Items[typeof(Caller)]!, context.RequestAborted));
+
+        api.MapSpeech();
 
         // The union of the account catalog and the models the channels' usable keys serve.
         api.MapGet("/models", (ModelCatalog models, ChannelPool channels) => Results.Json(new

@@ -71,6 +71,9 @@ public sealed class UpstreamSimulator : IAsyncDisposable
     /// <summary>A file the backend holds (any account's); null when unknown.</summary>
     public SimFile? GetFile(string fileId) => _app.Services.GetRequiredService<Files.FileStore>().Snapshot(fileId);
 
+    /// <summary>The conversations clients hid (<c>PATCH /backend-api/conversation/{id}</c> <c>{"is_visible":false}</c>).</summary>
+    public IReadOnlyList<string> HiddenConversationIds() => _app.Services.GetRequiredService<Speech.HiddenConversations>().All();
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

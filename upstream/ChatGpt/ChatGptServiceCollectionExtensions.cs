@@ -26,6 +26,8 @@ public static class ChatGptServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IUpstreamHttpClients, UpstreamHttpClientPool>();
         services.TryAddSingleton<IChatGptClient, ChatGptClient>();
+        services.TryAddSingleton<Speech.IChatGptSpeech, Speech.ChatGptSpeech>();
+        services.TryAddSingleton<Voice.IChatGptVoice, Voice.ChatGptVoice>();
         return services;
     }
 }

@@ -47,14 +47,16 @@ internal sealed class ConversationStore(SimulatorOptions options)
                 parent = id;
             }
 
-            var echo = path.LastOrDefault(m => m.Role == "user");
+            // A chat of only the client's own assistant message is the read-aloud helper (research §7): it is answered
+            // with that text, so the gateway finds an assistant message equal to its input.
+            var echo = path.LastOrDefault(m => m.Role == "user") ?? ReadAloudSource(nodes);
             if (echo is null)
             {
                 return (null, "no user message to answer");
             }
 
             var turn = path.Count(m => m.Role == "user");
-            var reply = SimReplies.For(echo.Text, turn);
+            var reply = echo.Role == "assistant" ? echo.Text : SimReplies.For(echo.Text, turn);
             var slug = ModelCatalog.Resolve(request.Model);
             var assistant = new StoredMessage(Guid.NewGuid().ToString(), "assistant", reply, StoredMessage.TextContent(reply),
                 created, "finished_successfully", true, 1.0, AssistantMetadata(request, slug, parent), slug);
@@ -91,6 +93,9 @@ internal sealed class ConversationStore(SimulatorOptions options)
     /// <summary>The conversation when it exists and belongs to <paramref name="ownerKey"/> (any owner when null).</summary>
     public ConversationTree? Find(string id, string? ownerKey) =>
         _trees.TryGetValue(id, out var tree) && (ownerKey is null || tree.OwnerKey == ownerKey) ? tree : null;
+
+    private static StoredMessage? ReadAloudSource(List<(string ParentId, StoredMessage Message)> sent) =>
+        sent.Count > 0 && sent.All(n => n.Message.Role == "assistant") ? sent[^1].Message : null;
 
     private static JsonObject AssistantMetadata(ConversationRequest request, string slug, string parentId) => new()
     {

@@ -9,6 +9,8 @@ using MirrorGate.UpstreamSim.Faults;
 using MirrorGate.UpstreamSim.Files;
 using MirrorGate.UpstreamSim.Models;
 using MirrorGate.UpstreamSim.Sentinel;
+using MirrorGate.UpstreamSim.Speech;
+using MirrorGate.UpstreamSim.Voice;
 using MirrorGate.UpstreamSim.Tokens;
 
 namespace MirrorGate.UpstreamSim.Hosting;
@@ -59,6 +61,8 @@ internal static class SimulatorApp
         ConversationReadEndpoint.Map(app);
         FileEndpoints.Map(app);
         ControlEndpoints.Map(app);
+        SpeechEndpoints.Map(app);
+        VoiceEndpoint.Map(app);
         return app;
     }
 
@@ -89,5 +93,8 @@ internal static class SimulatorApp
         services.AddSingleton<FileStore>();
         services.AddSingleton<FileEndpoints>();
         services.AddSingleton<ControlEndpoints>();
+        services.AddSingleton<HiddenConversations>();
+        services.AddSingleton<SpeechEndpoints>();
+        services.AddSingleton<VoiceEndpoint>();
     }
 }
