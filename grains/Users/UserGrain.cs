@@ -3,6 +3,7 @@ using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.GrainInterfaces.Tokens;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Hosting;
+using MirrorGate.Grains.Storage;
 using MirrorGate.Grains.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,8 @@ namespace MirrorGate.Grains.Users;
 /// <summary>
 /// A mirror-API user: settings, tokens and limit windows. A grant is stored before it is answered, so neither a
 /// node's death nor a duplicate activation can reset a window or let it overshoot (a duplicate's write is refused
-/// by its ETag, and it re-reads). A new token is entered in the token index before the user's own record: if the
+/// by its ETag, and it re-reads). Admissions, settlements and releases interleave: each decides within one turn
+/// (exact), and the grants of concurrent requests are stored by one write that all of them await (group commit). A new token is entered in the token index before the user's own record: if the
 /// second write fails, the token was never handed out and its index entry is an unreachable orphan, never a token
 /// that resolves to nothing.
 /// </summary>
@@ -33,6 +35,9 @@ public sealed class UserGrain(
 
     /// <summary>Retry hint when only requests in flight stand in the way: they end on their own time.</summary>
     private static readonly TimeSpan RetryBusy = TimeSpan.FromSeconds(1);
+
+    /// <summary>Grants, settlements and releases of concurrent requests stored by one write (see <see cref="GroupCommit"/>).</summary>
+    private readonly GroupCommit _windowWrites = new(windows.WriteStateAsync);
 
     private string UserName => this.GetPrimaryKeyString();
 
@@ -329,7 +334,7 @@ public sealed class UserGrain(
             Spent = limit.TokensPerMinute > 0 ? w.Spent.SetItem(key, spent) : w.Spent,
             LastGrantId = id,
         };
-        await windows.WriteStateAsync();
+        await _windowWrites.CommitAsync();
         return LimitDecision.Grant(new LimitReservation(key, id) { Settles = limit.NeedsSettlement }, state.State.IsolatedSession);
     }
 
@@ -357,7 +362,7 @@ public sealed class UserGrain(
             InFlight = w.InFlight.SetItem(reservation.Key, inFlight.RemoveAll(u => u.GrantId == reservation.Id)),
             Spent = w.Spent.SetItem(reservation.Key, spent),
         };
-        await windows.WriteStateAsync();
+        await _windowWrites.CommitAsync();
     }
 
     public async Task ReleaseAsync(LimitReservation reservation)
@@ -382,7 +387,7 @@ public sealed class UserGrain(
                 // Given back: a request asked again under the same id takes a use anew.
                 Recent = w.Recent.RemoveAll(g => g.GrantId == reservation.Id),
             };
-            await windows.WriteStateAsync();
+            await _windowWrites.CommitAsync();
         }
     }
 
