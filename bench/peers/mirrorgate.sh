@@ -41,7 +41,7 @@ start)
   [ -n "$code" ] || { echo "could not create the activation code; see $state/gateway.log" >&2; exit 1; }
   echo "GATEWAY_PID=$(cat "$state/pid")"
   echo "GATEWAY_URL=http://127.0.0.1:$port"
-  echo "GATEWAY_AUTH=Bearer $code"
+  echo "GATEWAY_AUTH='Bearer $code'"
   ;;
 stop)
   [ -f "$state/pid" ] && kill "$(cat "$state/pid")" 2>/dev/null || true

@@ -27,6 +27,19 @@ public sealed class SqliteUsageLedger(SqliteStateStore store) : IUsageLedger
     /// <summary>One transaction, one prepared statement run per record.</summary>
     public Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default) => RunAsync(async connection =>
     {
+        await store.WriterGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await InsertAsync(connection, records, cancellationToken);
+        }
+        finally
+        {
+            store.WriterGate.Release();
+        }
+    }, cancellationToken);
+
+    private static async Task<ImmutableArray<bool>> InsertAsync(SqliteConnection connection, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = new SqliteCommand(InsertSql, connection, transaction);
         var id = command.Parameters.Add("$id", SqliteType.Text);
@@ -53,7 +66,7 @@ public sealed class SqliteUsageLedger(SqliteStateStore store) : IUsageLedger
 
         await transaction.CommitAsync(cancellationToken);
         return stored.MoveToImmutable();
-    }, cancellationToken);
+    }
 
     public Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default) => RunAsync(async connection =>
     {
