@@ -1,11 +1,14 @@
 using MirrorGate.GrainInterfaces.Secrets;
+using Orleans.Concurrency;
 
 namespace MirrorGate.GrainInterfaces.Users;
 
 /// <summary>
 /// One end user of the mirror API (key: <c>user_name</c>): model limits, session isolation and the user's
 /// tokens. Limit windows live here: one activation decides every grant, and every grant is stored before it is
-/// answered, so windows are exact across the cluster and survive a node's death.
+/// answered, so windows are exact across the cluster and survive a node's death. The limit calls interleave
+/// (<see cref="AlwaysInterleaveAttribute"/>): each decides in one turn of the activation, and concurrent grants
+/// share one state write.
 /// </summary>
 [Alias("mg.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
@@ -58,6 +61,7 @@ public interface IUserGrain : IGrainWithStringKey
     /// The request's idempotency key: asking again with it (after a reply lost to a silo that stopped) returns the
     /// use already granted to it instead of taking another.
     /// </param>
+    [AlwaysInterleave]
     Task<LimitDecision> TryReserveAsync(string model, bool catalogued, string requestId);
 
     /// <summary>
@@ -65,14 +69,17 @@ public interface IUserGrain : IGrainWithStringKey
     /// maximum output): a tokens-per-minute limit reserves <paramref name="estimatedTokens"/> until the request is
     /// settled, and a concurrency limit holds a slot until then.
     /// </summary>
+    [AlwaysInterleave]
     Task<LimitDecision> TryAdmitAsync(string model, bool catalogued, string requestId, int estimatedTokens);
 
     /// <summary>
     /// Ends a successful request's use: frees its concurrency slot and replaces its token reservation by
     /// <paramref name="tokens"/>, the tokens the upstream reported. Settling twice changes nothing.
     /// </summary>
+    [AlwaysInterleave]
     Task SettleAsync(LimitReservation reservation, int tokens);
 
     /// <summary>Gives back a use whose request failed (and its concurrency slot and token reservation).</summary>
+    [AlwaysInterleave]
     Task ReleaseAsync(LimitReservation reservation);
 }

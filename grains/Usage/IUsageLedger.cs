@@ -10,14 +10,24 @@ namespace MirrorGate.Grains.Usage;
 /// </summary>
 public interface IUsageLedger
 {
-    /// <summary>Stores the record unless its request id is already stored; false when it was.</summary>
-    Task<bool> RecordAsync(UsageRecord record, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores the records in one transaction (all or none), each unless its request id is already stored; per record,
+    /// in order, false when it was. <see cref="UsageBatcher"/> groups concurrent requests' records into one call.
+    /// </summary>
+    Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>Records of <paramref name="userName"/> at or after <paramref name="since"/>.</summary>
     Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default);
 
     /// <summary>Records of <paramref name="accountId"/> at or after <paramref name="since"/>, per model and per whole hour after it (bucket 0 starts at <paramref name="since"/>).</summary>
     Task<ImmutableArray<HourlyCount>> CountAccountHourlyAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken = default);
+}
+
+public static class UsageLedgerExtensions
+{
+    /// <summary>Stores one record unless its request id is already stored; false when it was.</summary>
+    public static async Task<bool> RecordAsync(this IUsageLedger ledger, UsageRecord record, CancellationToken cancellationToken = default) =>
+        (await ledger.RecordAsync([record], cancellationToken))[0];
 }
 
 /// <summary>How many records of one model fell into one hour bucket.</summary>

@@ -10,12 +10,14 @@ namespace MirrorGate.Grains.Usage;
 
 /// <summary>
 /// The usage ledger's door, a stateless worker: it runs on the caller's own silo (no hop for a co-hosted front
-/// end) and in as many copies as there are cores. A store that blinks gets a few quick retries with the same
+/// end) and in as many copies as there are cores. Records are stored in batches (<see cref="UsageBatcher"/>); the worker is reentrant, so that
+/// the requests waiting for a batch do not hold its few copies and keep the next batch from filling. A store that blinks gets a few quick retries with the same
 /// request id, which cannot count twice.
 /// </summary>
 [GrainType("usage")]
 [StatelessWorker]
-public sealed partial class UsageGrain(IUsageLedger ledger, [FromKeyedServices(GatewayClock.Key)] TimeProvider time, ILogger<UsageGrain> logger) : Grain, IUsageGrain
+[Reentrant]
+public sealed partial class UsageGrain(IUsageLedger ledger, UsageBatcher batcher, [FromKeyedServices(GatewayClock.Key)] TimeProvider time, ILogger<UsageGrain> logger) : Grain, IUsageGrain
 {
     private const int Attempts = 3;
 
@@ -25,7 +27,7 @@ public sealed partial class UsageGrain(IUsageLedger ledger, [FromKeyedServices(G
         {
             try
             {
-                var stored = await ledger.RecordAsync(record);
+                var stored = await batcher.RecordAsync(record);
                 if (!stored)
                 {
                     LogAlreadyRecorded(logger, record.RequestId);

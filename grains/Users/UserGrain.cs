@@ -3,6 +3,7 @@ using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.GrainInterfaces.Tokens;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Grains.Hosting;
+using MirrorGate.Grains.Storage;
 using MirrorGate.Grains.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,8 @@ namespace MirrorGate.Grains.Users;
 /// <summary>
 /// A mirror-API user: settings, tokens and limit windows. A grant is stored before it is answered, so neither a
 /// node's death nor a duplicate activation can reset a window or let it overshoot (a duplicate's write is refused
-/// by its ETag, and it re-reads). A new token is entered in the token index before the user's own record: if the
+/// by its ETag, and it re-reads). Admissions, settlements and releases interleave: each decides within one turn
+/// (exact), and the grants of concurrent requests are stored by one write that all of them await (group commit). A new token is entered in the token index before the user's own record: if the
 /// second write fails, the token was never handed out and its index entry is an unreachable orphan, never a token
 /// that resolves to nothing.
 /// </summary>
@@ -34,7 +36,25 @@ public sealed class UserGrain(
     /// <summary>Retry hint when only requests in flight stand in the way: they end on their own time.</summary>
     private static readonly TimeSpan RetryBusy = TimeSpan.FromSeconds(1);
 
+    /// <summary>Grants, settlements and releases of concurrent requests stored by one write (see <see cref="GroupCommit"/>).</summary>
+    private readonly GroupCommit _windowWrites = new(windows.WriteStateAsync);
+
     private string UserName => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A record stored before slices: its grants are counted in slices from now on (stored with the next grant).
+        if (windows.State.Windows is { Count: > 0 } grants)
+        {
+            windows.State = windows.State with
+            {
+                Slices = grants.Aggregate(windows.State.Slices, (slices, model) => slices.SetItem(model.Key, UserWindows.FromGrants(model.Value))),
+                Windows = null,
+            };
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<UserSnapshot> ConfigureAsync(UserSettings settings)
     {
@@ -261,7 +281,7 @@ public sealed class UserGrain(
         var now = time.GetUtcNow();
         var window = TimeSpan.FromMinutes(Math.Max(1, limit.EveryMinute));
         var w = windows.State;
-        var live = w.Windows.GetValueOrDefault(key, []).RemoveAll(g => g.At + window <= now);
+        var live = UserWindows.Live(w.Slices.GetValueOrDefault(key, []), window, now);
         var inFlight = w.InFlight.GetValueOrDefault(key, []).RemoveAll(u => u.At + InFlightLease <= now);
         if (inFlight.FirstOrDefault(u => u.RequestId == requestId) is { } admitted)
         {
@@ -269,14 +289,15 @@ public sealed class UserGrain(
             return LimitDecision.Grant(new LimitReservation(key, admitted.GrantId) { Settles = true }, state.State.IsolatedSession);
         }
 
-        if (live.FirstOrDefault(g => g.RequestId == requestId) is { } earlier)
+        if (w.Recent.FirstOrDefault(g => g.RequestId == requestId && g.Key == key) is { } earlier)
         {
-            return LimitDecision.Grant(new LimitReservation(key, earlier.Id), state.State.IsolatedSession);
+            return LimitDecision.Grant(new LimitReservation(key, earlier.GrantId), state.State.IsolatedSession);
         }
 
-        if (limit.LimitCount > 0 && live.Length >= limit.LimitCount)
+        var counted = UserWindows.Count(live);
+        if (limit.LimitCount > 0 && counted >= limit.LimitCount)
         {
-            return LimitDecision.Refuse(limit, live.Min(g => g.At) + window - now);
+            return LimitDecision.Refuse(limit, UserWindows.FirstFree(live, window) - now);
         }
 
         if (limit.MaxConcurrent > 0 && inFlight.Length >= limit.MaxConcurrent)
@@ -307,12 +328,13 @@ public sealed class UserGrain(
         var id = w.LastGrantId + 1;
         windows.State = w with
         {
-            Windows = limit.LimitCount > 0 ? w.Windows.SetItem(key, live.Add(new Grant(id, now, requestId))) : w.Windows,
+            Slices = limit.LimitCount > 0 ? w.Slices.SetItem(key, UserWindows.Add(live, window, now, id)) : w.Slices,
+            Recent = UserWindows.Remember(w.Recent, new RecentGrant(requestId, key, id)),
             InFlight = limit.NeedsSettlement ? w.InFlight.SetItem(key, inFlight.Add(new InFlightUse(id, requestId, limit.TokensPerMinute > 0 ? Math.Max(1, estimatedTokens) : 0, now))) : w.InFlight,
             Spent = limit.TokensPerMinute > 0 ? w.Spent.SetItem(key, spent) : w.Spent,
             LastGrantId = id,
         };
-        await windows.WriteStateAsync();
+        await _windowWrites.CommitAsync();
         return LimitDecision.Grant(new LimitReservation(key, id) { Settles = limit.NeedsSettlement }, state.State.IsolatedSession);
     }
 
@@ -340,7 +362,7 @@ public sealed class UserGrain(
             InFlight = w.InFlight.SetItem(reservation.Key, inFlight.RemoveAll(u => u.GrantId == reservation.Id)),
             Spent = w.Spent.SetItem(reservation.Key, spent),
         };
-        await windows.WriteStateAsync();
+        await _windowWrites.CommitAsync();
     }
 
     public async Task ReleaseAsync(LimitReservation reservation)
@@ -351,18 +373,21 @@ public sealed class UserGrain(
             return;
         }
 
-        var grants = w.Windows.GetValueOrDefault(reservation.Key, []);
+        var slices = w.Slices.GetValueOrDefault(reservation.Key, []);
+        var released = UserWindows.TryRelease(ref slices, reservation.Id);
         var inFlight = w.InFlight.GetValueOrDefault(reservation.Key, []);
-        var remaining = grants.RemoveAll(g => g.Id == reservation.Id);
         var stillInFlight = inFlight.RemoveAll(u => u.GrantId == reservation.Id);
-        if (remaining.Length != grants.Length || stillInFlight.Length != inFlight.Length)
+        if (released || stillInFlight.Length != inFlight.Length)
         {
             windows.State = w with
             {
-                Windows = remaining.Length != grants.Length ? w.Windows.SetItem(reservation.Key, remaining) : w.Windows,
+                Slices = released ? w.Slices.SetItem(reservation.Key, slices) : w.Slices,
                 InFlight = stillInFlight.Length != inFlight.Length ? w.InFlight.SetItem(reservation.Key, stillInFlight) : w.InFlight,
+
+                // Given back: a request asked again under the same id takes a use anew.
+                Recent = w.Recent.RemoveAll(g => g.GrantId == reservation.Id),
             };
-            await windows.WriteStateAsync();
+            await _windowWrites.CommitAsync();
         }
     }
 

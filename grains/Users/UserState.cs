@@ -47,15 +47,28 @@ public sealed record UserToken(string? AccountId, UserTokenKind Kind, Secret Val
 }
 
 /// <summary>
-/// The user's limit windows: per limited model, the uses granted within the window. Stored apart from
-/// <see cref="UserState"/>, so a grant writes only this small record.
+/// The user's limit windows. Stored apart from <see cref="UserState"/>, so a grant writes only this small record, and
+/// its size does not grow with the requests: a window is a few dozen counted slices, not a list of grants.
 /// </summary>
 public sealed record UserWindowsState
 {
-    public ImmutableDictionary<string, ImmutableArray<Grant>> Windows { get; init; } = ImmutableDictionary<string, ImmutableArray<Grant>>.Empty;
+    /// <summary>Per limited model, the uses granted within the window, counted per slice of time (oldest first).</summary>
+    public ImmutableDictionary<string, ImmutableArray<GrantSlice>> Slices { get; init; } = ImmutableDictionary<string, ImmutableArray<GrantSlice>>.Empty;
+
+    /// <summary>
+    /// Records stored before slices held one entry per grant here. Read so that an upgrade keeps every use granted
+    /// (folded into <see cref="Slices"/> when the user is activated); never written again.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<Grant>>? Windows { get; init; }
 
     /// <summary>The last grant id handed out; ids are never reused, so a late release cannot return someone else's use.</summary>
     public long LastGrantId { get; init; }
+
+    /// <summary>
+    /// The request ids of the latest grants (at most <see cref="UserWindows.RecentGrants"/>), so that a request asked
+    /// again after its answer was lost gets the use it was granted instead of a second one.
+    /// </summary>
+    public ImmutableArray<RecentGrant> Recent { get; init; } = [];
 
     /// <summary>Per model with a token or concurrency limit: the admitted requests not yet settled, and the tokens each reserved.</summary>
     public ImmutableDictionary<string, ImmutableArray<InFlightUse>> InFlight { get; init; } = ImmutableDictionary<string, ImmutableArray<InFlightUse>>.Empty;
@@ -64,11 +77,26 @@ public sealed record UserWindowsState
     public ImmutableDictionary<string, ImmutableArray<TokenSpend>> Spent { get; init; } = ImmutableDictionary<string, ImmutableArray<TokenSpend>>.Empty;
 }
 
+/// <summary>
+/// The uses granted from <paramref name="Start"/> (a slice boundary) to <paramref name="Last"/>, the latest of them: their
+/// grant ids lie between <paramref name="FirstId"/> and <paramref name="LastId"/> (ids of other models' grants may lie
+/// between too), and <paramref name="Count"/> of them still count. The slice leaves the window when its latest
+/// grant does, so it never leaves early.
+/// </summary>
+public sealed record GrantSlice(DateTimeOffset Start, DateTimeOffset Last, long FirstId, long LastId, int Count)
+{
+    /// <summary>Grant ids of the slice given back (a failed request): giving one back twice returns nothing more.</summary>
+    public ImmutableArray<long> Released { get; init; } = [];
+}
+
+/// <summary>One of the latest grants: the request it went to, the model's window and the grant id.</summary>
+public sealed record RecentGrant(string RequestId, string Key, long GrantId);
+
 /// <summary>A request admitted under a token or concurrency limit at <paramref name="At"/>, holding <paramref name="ReservedTokens"/> until settled.</summary>
 public sealed record InFlightUse(long GrantId, string RequestId, int ReservedTokens, DateTimeOffset At);
 
 /// <summary>Tokens spent by requests settled within the second starting at <paramref name="At"/>.</summary>
 public sealed record TokenSpend(DateTimeOffset At, int Tokens);
 
-/// <summary>One use granted at <paramref name="At"/> to the request <paramref name="RequestId"/>.</summary>
+/// <summary>One use granted at <paramref name="At"/> to the request <paramref name="RequestId"/> (records stored before slices).</summary>
 public sealed record Grant(long Id, DateTimeOffset At, string? RequestId = null);

@@ -32,6 +32,8 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
 
     public override IUsageLedger UsageLedger => field ??= new SqliteUsageLedger(this);
 
+    public override SemaphoreSlim WriterGate { get; } = new(1, 1);
+
     public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MirrorGate.Grains.Hosting;
+using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Cluster;
 using MirrorGate.Silo.Embedded;
 using MirrorGate.Silo.Storage;
@@ -99,6 +100,7 @@ public static class NodeHosting
         var services = silo.Services;
         services.AddSingleton(createStore);
         services.AddSingleton(sp => sp.GetRequiredService<StateStore>().UsageLedger);
+        services.AddSingleton<UsageBatcher>();
         services.AddHostedService<StoreStartup>();
         services.TryAddSingleton<ProtectedStateSerializer>();
         services.AddAdoNetGrainStorage(AdoNetStorageName, options => options.Configure<StateStore, ProtectedStateSerializer>((o, store, serializer) =>

@@ -32,9 +32,25 @@ public sealed class GuardedGrainStorage(IGrainStorage inner, StateStore store, I
 
     private async Task GuardAsync(Func<Task> operation, bool write)
     {
+        var gate = write ? store.WriterGate : null;
         try
         {
-            await operation();
+            if (gate is not null)
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    await operation();
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }
+            else
+            {
+                await operation();
+            }
         }
         catch (Exception ex)
         {

@@ -18,6 +18,13 @@ public abstract class StateStore : IAsyncDisposable
     /// <summary>Where the database is, for messages (never a password).</summary>
     public abstract string Address { get; }
 
+    /// <summary>
+    /// Where the database takes one writer at a time (SQLite), this process's writers of grain state and usage queue
+    /// here, in order, instead of meeting the file's lock, whose busy handler sleeps in steps of milliseconds. Null
+    /// where writers run side by side (PostgreSQL).
+    /// </summary>
+    public virtual SemaphoreSlim? WriterGate => null;
+
     /// <summary>The usage records kept in this database.</summary>
     public abstract IUsageLedger UsageLedger { get; }
 

@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace MirrorGate.Silo.Usage;
 
 /// <summary>
-/// Usage records in the cluster database: one autocommitted statement per record, keyed by request id. Times go to
+/// Usage records in the cluster database, keyed by request id: a batch of records per round trip. Times go to
 /// PostgreSQL in UTC (Npgsql refuses another offset for timestamptz); the day and hour bounds arrive in local time.
 /// </summary>
 public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
@@ -28,18 +28,26 @@ public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
         GROUP BY model, bucket
         """;
 
-    public Task<bool> RecordAsync(UsageRecord record, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    /// <summary>One round trip: a batch of statements, which PostgreSQL runs in one implicit transaction (all or none).</summary>
+    public Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
-        await using var command = store.Npgsql.CreateCommand(InsertSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.RequestId });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.At.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Model });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = record.AccountId, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = record.UserName, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.NodeId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = record.PromptTokens });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = record.CompletionTokens });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var batch = store.Npgsql.CreateBatch();
+        foreach (var record in records)
+        {
+            var command = new NpgsqlBatchCommand(InsertSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.RequestId });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = record.At.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.Model });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = record.AccountId, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = record.UserName, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = record.NodeId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = record.PromptTokens });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = record.CompletionTokens });
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return batch.BatchCommands.Select(static (NpgsqlBatchCommand c) => c.RecordsAffected == 1).ToImmutableArray();
     });
 
     public Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default) => RunAsync(async () =>

@@ -24,19 +24,49 @@ public sealed class SqliteUsageLedger(SqliteStateStore store) : IUsageLedger
         GROUP BY model, bucket
         """;
 
-    public Task<bool> RecordAsync(UsageRecord record, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    /// <summary>One transaction, one prepared statement run per record.</summary>
+    public Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default) => RunAsync(async connection =>
     {
-        await using var command = new SqliteCommand(InsertSql, connection);
-        command.Parameters.AddWithValue("$id", record.RequestId);
-        command.Parameters.AddWithValue("$at", record.At.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$model", record.Model);
-        command.Parameters.AddWithValue("$account", (object?)record.AccountId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$user", (object?)record.UserName ?? DBNull.Value);
-        command.Parameters.AddWithValue("$node", record.NodeId);
-        command.Parameters.AddWithValue("$prompt", record.PromptTokens);
-        command.Parameters.AddWithValue("$completion", record.CompletionTokens);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await store.WriterGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await InsertAsync(connection, records, cancellationToken);
+        }
+        finally
+        {
+            store.WriterGate.Release();
+        }
     }, cancellationToken);
+
+    private static async Task<ImmutableArray<bool>> InsertAsync(SqliteConnection connection, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new SqliteCommand(InsertSql, connection, transaction);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var at = command.Parameters.Add("$at", SqliteType.Integer);
+        var model = command.Parameters.Add("$model", SqliteType.Text);
+        var account = command.Parameters.Add("$account", SqliteType.Text);
+        var user = command.Parameters.Add("$user", SqliteType.Text);
+        var node = command.Parameters.Add("$node", SqliteType.Text);
+        var prompt = command.Parameters.Add("$prompt", SqliteType.Integer);
+        var completion = command.Parameters.Add("$completion", SqliteType.Integer);
+        var stored = ImmutableArray.CreateBuilder<bool>(records.Count);
+        foreach (var record in records)
+        {
+            id.Value = record.RequestId;
+            at.Value = record.At.ToUnixTimeMilliseconds();
+            model.Value = record.Model;
+            account.Value = (object?)record.AccountId ?? DBNull.Value;
+            user.Value = (object?)record.UserName ?? DBNull.Value;
+            node.Value = record.NodeId;
+            prompt.Value = record.PromptTokens;
+            completion.Value = record.CompletionTokens;
+            stored.Add(await command.ExecuteNonQueryAsync(cancellationToken) == 1);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored.MoveToImmutable();
+    }
 
     public Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default) => RunAsync(async connection =>
     {

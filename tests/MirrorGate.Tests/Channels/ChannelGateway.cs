@@ -87,12 +87,15 @@ public class ChannelGateway : IAsyncLifetime
 
     private sealed class RecordingLedger(IUsageLedger inner, ConcurrentQueue<UsageRecord> seen) : IUsageLedger
     {
-        public async Task<bool> RecordAsync(UsageRecord record, CancellationToken cancellationToken = default)
+        public async Task<System.Collections.Immutable.ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
         {
-            var stored = await inner.RecordAsync(record, cancellationToken);
-            if (stored)
+            var stored = await inner.RecordAsync(records, cancellationToken);
+            for (var i = 0; i < records.Count; i++)
             {
-                seen.Enqueue(record);
+                if (stored[i])
+                {
+                    seen.Enqueue(records[i]);
+                }
             }
 
             return stored;

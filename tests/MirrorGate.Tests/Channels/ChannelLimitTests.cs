@@ -85,4 +85,31 @@ public sealed class ChannelLimitTests(ChannelGateway gateway) : IClassFixture<Ch
         Assert.All(again, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(4, gateway.Usage.Count(r => r.UserName == "concurrency-user"));
     }
+
+    /// <summary>
+    /// The limited path under a burst, through HTTP: grants share the user grain's writes (group commit) and records
+    /// share the ledger's transactions (batches), and still exactly the limit is served, every served request has
+    /// exactly one stored record, and a refused one has none.
+    /// </summary>
+    [Fact]
+    public async Task A_burst_on_a_request_limit_serves_exactly_the_limit_with_one_usage_record_each()
+    {
+        const string model = "burst-model";
+        await gateway.AddChannelAsync("burst", ["sk-burst-0001"], [model]);
+        var token = await gateway.UserTokenAsync("burst-user", new[] { new { model_name = model, every_minute = 1, limit_count = 25 } });
+        using var client = gateway.App.CreateClient(token);
+        const string whole = "{\"model\":\"burst-model\",\"messages\":[{\"role\":\"user\",\"content\":\"one of many\"}]}";
+        const string streamed = "{\"model\":\"burst-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one of many\"}]}";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            client.PostAsync("/v1/chat/completions", new StringContent(i % 2 == 0 ? whole : streamed, Encoding.UTF8, "application/json"))));
+
+        var served = answers.Where(a => a.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.Equal(25, served.Count);
+        Assert.Equal(35, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+        var records = gateway.Usage.Where(r => r.UserName == "burst-user").ToList();
+        Assert.Equal(25, records.Count);
+        Assert.Equal(25, records.Select(r => r.RequestId).Distinct().Count());
+        Assert.Equal(25, gateway.Sim.Calls("sk-burst-0001").Count);
+    }
 }

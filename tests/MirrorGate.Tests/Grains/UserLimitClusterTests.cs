@@ -105,7 +105,7 @@ public sealed class UserLimitClusterTests
         // No reset: a window started afresh would hand out its grant ids again. No overshoot: at most the limit.
         Assert.True(ids.Distinct().Count() == ids.Count && ids.All(id => id is >= 1 and <= Limit), context);
         var stored = await StoredWindowsAsync(cluster, user);
-        Assert.Equal(Limit, stored.Windows[Model].Length);
+        Assert.Equal(Limit, stored.Slices[Model].Sum(s => s.Count));
         Assert.Equal(Limit, stored.LastGrantId);
 
         // Exactly the limit was granted, and the callers saw every grant: a call that failed while the silo went away

@@ -39,6 +39,24 @@ public abstract class UsageLedgerContractTests : IAsyncLifetime
         Assert.Equal(1, await Ledger.CountUserAsync(user, Since));
     }
 
+    // The batcher's one transaction for many requests answers per record: a retried id in the batch stores nothing more.
+    [Fact]
+    public async Task A_batch_stores_each_new_request_id_once_and_says_which_were_stored_before()
+    {
+        var user = Unique("user");
+        Assert.True(await Ledger.RecordAsync(Record("batch-old", Since, "gpt-a", user: user)));
+
+        var stored = await Ledger.RecordAsync([
+            Record("batch-new-1", Since, "gpt-a", user: user),
+            Record("batch-old", Since, "gpt-a", user: user),
+            Record("batch-new-2", Since, "gpt-b", user: user),
+            Record("batch-new-1", Since, "gpt-a", user: user),
+        ]);
+
+        Assert.Equal([true, false, true, false], stored.ToArray());
+        Assert.Equal(3, await Ledger.CountUserAsync(user, Since));
+    }
+
     // Retries can also race each other: the database, not a read-then-insert, must decide.
     [Fact]
     public async Task The_same_request_id_recorded_concurrently_is_stored_once()
