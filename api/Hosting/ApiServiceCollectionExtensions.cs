@@ -6,6 +6,7 @@ using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Imports;
 using MirrorGate.Api.OpenAi;
+using MirrorGate.Api.Platform.Rbac;
 using MirrorGate.Api.Pool;
 using MirrorGate.Api.Saas;
 using MirrorGate.Api.TokenFiles;
@@ -66,6 +67,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ConversationPassthrough>();
         services.AddSingleton<ConversationImporter>();
         services.AddOperatorHooks(builder.Configuration);
+        builder.AddPlatformIdentity();
         return builder;
     }
 }
