@@ -50,6 +50,10 @@ public sealed class PlatformSessions(IGrainFactory grains, SecretProtector prote
         }
     }
 
+    /// <summary>
+    /// Sets the session cookie, with <c>Max-Age</c> rather than <c>Expires</c>: relative to the browser's clock, so a
+    /// client whose clock is off does not drop the cookie early (the session's end is decided here anyway).
+    /// </summary>
     public void SetCookie(HttpContext context, string token, DateTimeOffset expiresAt) =>
         context.Response.Cookies.Append(options.CurrentValue.CookieName, token, new CookieOptions
         {
@@ -57,7 +61,7 @@ public sealed class PlatformSessions(IGrainFactory grains, SecretProtector prote
             Secure = context.Request.IsHttps,
             SameSite = SameSiteMode.Lax,
             Path = "/",
-            Expires = expiresAt,
+            MaxAge = expiresAt - time.GetUtcNow(),
         });
 
     public void DeleteCookie(HttpContext context) => context.Response.Cookies.Delete(options.CurrentValue.CookieName, new CookieOptions { Path = "/" });
