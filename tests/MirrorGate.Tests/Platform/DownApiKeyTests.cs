@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json.Nodes;
+using MirrorGate.Tests.Api;
 
 namespace MirrorGate.Tests.Platform;
 
@@ -154,6 +156,34 @@ public sealed class DownApiKeyTests(PlatformGateway gateway) : IClassFixture<Pla
 
             // The owner's session is not bound by the app's allow-list.
             Assert.Equal("ok", (await client.GetDspyAsync("/dapi/downapps.dspy")).Status());
+        }
+    }
+
+    [Fact]
+    public async Task A_key_is_a_bearer_on_v1_from_an_allowed_address_only()
+    {
+        if (!gateway.App.Pool.Accounts.Any(a => a.Email == "platform-v1@example.com"))
+        {
+            await gateway.App.AddPooledAccountAsync("platform-v1@example.com");
+        }
+
+        var (client, token, _) = await gateway.NewUserAsync();
+        using (client)
+        {
+            var (_, apiKey, _) = Keys(await ApplyAsync(client, allowedIps: null));
+            var (_, outsideKey, _) = Keys(await ApplyAsync(client, "10.1.2.3"));
+
+            using var allowed = gateway.App.CreateClient(apiKey);
+            using var answer = await allowed.ChatAsync("hello from a platform key");
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.False(string.IsNullOrEmpty(await answer.ContentAsync()));
+
+            foreach (var refused in new[] { outsideKey, new string('0', 32), token })
+            {
+                using var caller = gateway.App.CreateClient(refused);
+                using var response = await caller.ChatAsync("refused");
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            }
         }
     }
 
