@@ -1,5 +1,7 @@
 using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Hosting;
+using MirrorGate.Api.Platform;
+using MirrorGate.Api.Platform.Dapi;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.GrainInterfaces.Tokens;
@@ -23,7 +25,8 @@ namespace MirrorGate.Api.Auth;
 /// activation code is an <c>mg-…</c> token too, or an operator's own code (any other printable value that is not a
 /// ChatGPT token), which costs one index read to find. A bearer that lookup does not find, and that is no ChatGPT
 /// credential where it arrives, is asked about at the operator's OAuth hook when one is configured
-/// (<see cref="OAuthHook"/>); so is a code that hook vouched for, once its check is due.
+/// (<see cref="OAuthHook"/>); so is a code that hook vouched for, once its check is due. A 元境 platform API key works
+/// too, with or without a service key configured (its app's address allow-list applies).
 /// </summary>
 public sealed class BearerResolver(
     IOptionsMonitor<GatewayApiOptions> options,
@@ -31,6 +34,7 @@ public sealed class BearerResolver(
     UserTokens userTokens,
     IGrainFactory grains,
     OAuthHook oauth,
+    DownApiKeys platformKeys,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
 {
     private static readonly string[] TeamHeaders = ["ChatGPT-Account-ID", "Team-Account-ID", "X-ChatGPT-Account-ID"];
@@ -70,6 +74,13 @@ public sealed class BearerResolver(
         if (token.StartsWith(UserTokens.Prefix, StringComparison.Ordinal))
         {
             return await ResolveUserTokenAsync(token);
+        }
+
+        // A 元境 downstream API key (32 hex digits, docs/platform.md) is looked up first; one that is not found goes on
+        // as any other value of its shape (an operator's own activation code may look the same).
+        if (DownApiKeys.LooksLikeApiKey(token) && await platformKeys.ResolveBearerAsync(token, ClientAddress.Of(request.HttpContext)) is { } platform)
+        {
+            return BearerResolution.Ok(Caller.ForPlatform(platform.UserId, platform.OrgId));
         }
 
         // An activation code an operator brought from another system may look like anything but a ChatGPT token. A

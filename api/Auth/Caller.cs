@@ -28,6 +28,12 @@ public sealed record Caller
     /// <summary>The plan type the account pool prefers for this caller (the OAuth hook's <c>priority</c>); null: none.</summary>
     public string? PreferredPlan { get; private init; }
 
+    /// <summary>The 元境 platform user and org a downstream API key belongs to (<see cref="CallerKind.Platform"/>); what billing will charge.</summary>
+    public string? PlatformUserId { get; private init; }
+
+    /// <inheritdoc cref="PlatformUserId"/>
+    public string? PlatformOrgId { get; private init; }
+
     /// <summary>The caller's own upstream credential (<see cref="CallerKind.Direct"/>).</summary>
     public UpstreamCredential? Credential { get; private init; }
 
@@ -41,12 +47,16 @@ public sealed record Caller
 
     public static Caller ForCredential(UpstreamCredential credential) => new(CallerKind.Direct) { Credential = credential };
 
+    /// <summary>A platform user's downstream API key (docs/platform.md): the pool, attributed to that user and org.</summary>
+    public static Caller ForPlatform(string userId, string orgId) => new(CallerKind.Platform) { PlatformUserId = userId, PlatformOrgId = orgId };
+
     /// <summary>A name for logs; never a token.</summary>
     public string LogId => Kind switch
     {
         CallerKind.Pool => "pool",
         CallerKind.User => "user:" + UserName,
         CallerKind.Account => AccountId!,
+        CallerKind.Platform => "platform:" + PlatformUserId,
         _ => Credential!.LogId,
     };
 }
@@ -64,4 +74,10 @@ public enum CallerKind
 
     /// <summary>A raw access token or a device id: used as given, nothing stored.</summary>
     Direct,
+
+    /// <summary>
+    /// A 元境 platform user's downstream API key: any pooled account or channel, as the service key, attributed to the
+    /// key's user and org (charging their wallet is to be wired with the ledger).
+    /// </summary>
+    Platform,
 }

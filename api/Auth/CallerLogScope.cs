@@ -11,5 +11,6 @@ public sealed class CallerLogScope(ILogger<CallerLogScope> logger)
         ["Caller"] = caller.LogId,
         ["UserName"] = caller.UserName,
         ["AccountId"] = caller.AccountId ?? caller.Credential?.LogId,
+        ["PlatformOrgId"] = caller.PlatformOrgId,
     });
 }

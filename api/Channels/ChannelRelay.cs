@@ -83,7 +83,7 @@ public sealed partial class ChannelRelay(
         using (request)
         {
             // A caller with its own ChatGPT credential keeps the web path: the channels' keys are not for it.
-            if (request.Problem is null && caller.Kind is CallerKind.Pool or CallerKind.User && channels.Serves(request.Model))
+            if (request.Problem is null && caller.Kind is CallerKind.Pool or CallerKind.User or CallerKind.Platform && channels.Serves(request.Model))
             {
                 return await RelayAsync(context, caller, endpoint, request);
             }

@@ -8,6 +8,7 @@ using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Imports;
 using MirrorGate.Api.OpenAi;
+using MirrorGate.Api.Platform.Rbac;
 using MirrorGate.Api.Pool;
 using MirrorGate.Api.Responses;
 using MirrorGate.Api.Saas;
@@ -84,6 +85,7 @@ public static class ApiServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<VoiceOptions>, VoiceOptionsSetup>();
         services.AddOperatorHooks(builder.Configuration);
+        builder.AddPlatformIdentity();
         return builder;
     }
 }

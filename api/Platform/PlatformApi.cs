@@ -1,4 +1,6 @@
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Platform.Dapi;
+using MirrorGate.Api.Platform.Rbac;
 
 namespace MirrorGate.Api.Platform;
 
@@ -12,7 +14,8 @@ public static class PlatformApi
     public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder routes)
     {
         var platform = routes.MapGroup(string.Empty).InFamily(ApiFamily.Platform);
-        _ = platform; // Each feature adds its routes here: platform.MapRbac(), platform.MapDapi(), …
+        platform.MapRbac();
+        platform.MapDapi();
         return routes;
     }
 
