@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using MirrorGate.Grains.Ledger;
 using MirrorGate.Grains.Usage;
+using MirrorGate.Silo.Ledger;
 using MirrorGate.Silo.Storage;
 using MirrorGate.Silo.Usage;
 
@@ -31,6 +33,8 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
     public override string Address => "SQLite file " + path;
 
     public override IUsageLedger UsageLedger => field ??= new SqliteUsageLedger(this);
+
+    public override ILedgerStore LedgerStore => field ??= new SqlLedgerStore(this, sequenceColumn: "rowid");
 
     public override async Task MigrateAsync(CancellationToken cancellationToken)
     {

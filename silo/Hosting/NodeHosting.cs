@@ -99,6 +99,7 @@ public static class NodeHosting
         var services = silo.Services;
         services.AddSingleton(createStore);
         services.AddSingleton(sp => sp.GetRequiredService<StateStore>().UsageLedger);
+        services.AddSingleton(sp => sp.GetRequiredService<StateStore>().LedgerStore);
         services.AddHostedService<StoreStartup>();
         services.TryAddSingleton<ProtectedStateSerializer>();
         services.AddAdoNetGrainStorage(AdoNetStorageName, options => options.Configure<StateStore, ProtectedStateSerializer>((o, store, serializer) =>
