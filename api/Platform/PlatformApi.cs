@@ -1,4 +1,6 @@
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Platform.Accounting;
+using MirrorGate.Api.Platform.Orders;
 
 namespace MirrorGate.Api.Platform;
 
@@ -13,6 +15,8 @@ public static class PlatformApi
     {
         var platform = routes.MapGroup(string.Empty).InFamily(ApiFamily.Platform);
         _ = platform; // Each feature adds its routes here: platform.MapRbac(), platform.MapDapi(), …
+        platform.MapAccounting();
+        platform.MapOrders();
         return routes;
     }
 
