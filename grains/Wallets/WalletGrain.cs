@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace MirrorGate.Grains.Wallets;
 
 /// <summary>
-/// One customer org's wallet. Its activation serializes the wallet's charges and keeps the live balance, but holds no
-/// state of its own: every step is one ledger transaction whose id is derived from the charge's idempotency key
+/// One customer org's wallet. Its activation serializes the wallet's charges (so they do not contend in the
+/// database) and answers the live balance, read from the ledger rather than cached: during a membership change a
+/// second activation may be writing too, and a cached figure would go stale. It holds no state of its own: every step is one ledger transaction whose id is derived from the charge's idempotency key
 /// (<c>{key}/hold</c>, <c>{key}/close</c>), and the store checks the floor in the same statement that moves the
 /// balance. So a retry posts nothing twice, settle and release of one charge exclude each other (both are the
 /// charge's one <c>close</c>), and even two activations of this grain at once cannot cross the floor.
@@ -22,9 +23,6 @@ public sealed partial class WalletGrain(
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
     ILogger<WalletGrain> logger) : Grain, IWalletGrain
 {
-    private long? _balance;
-    private long? _held;
-
     private string OrgId => this.GetPrimaryKeyString();
 
     private LedgerAccount BalanceAccount => new(OrgId, LedgerActions.Subjects.Balance);
@@ -33,12 +31,8 @@ public sealed partial class WalletGrain(
 
     private long Floor => LedgerAmounts.TryToMicros(options.Value.MinBalance, out var floor) ? floor : 0;
 
-    public async Task<WalletBalance> GetBalanceAsync()
-    {
-        _balance ??= await ledger.BalanceAsync(BalanceAccount);
-        _held ??= await ledger.BalanceAsync(HeldAccount);
-        return new WalletBalance(LedgerAmounts.FromMicros(_balance.Value), LedgerAmounts.FromMicros(_held.Value));
-    }
+    public async Task<WalletBalance> GetBalanceAsync() =>
+        new(LedgerAmounts.FromMicros(await ledger.BalanceAsync(BalanceAccount)), LedgerAmounts.FromMicros(await ledger.BalanceAsync(HeldAccount)));
 
     public async Task<WalletResult> ReserveAsync(string key, decimal amount)
     {
@@ -141,17 +135,15 @@ public sealed partial class WalletGrain(
         switch (result.Outcome)
         {
             case PostOutcome.Posted:
-                _balance = result.Balances.TryGetValue(BalanceAccount, out var balance) ? balance : _balance;
-                _held = result.Balances.TryGetValue(HeldAccount, out var held) ? held : _held;
-                return await ResultAsync(WalletOutcome.Done);
+                // The balance the posting's own UPDATE returned: exact at that instant, whoever else writes.
+                return result.Balances.TryGetValue(BalanceAccount, out var balance)
+                    ? new WalletResult(WalletOutcome.Done, LedgerAmounts.FromMicros(balance))
+                    : await ResultAsync(WalletOutcome.Done);
             case PostOutcome.Duplicate:
                 LogDuplicate(logger, transaction.Id, OrgId);
                 return await ResultAsync(transaction.Id.EndsWith("/close", StringComparison.Ordinal) && await IsOtherCloseAsync(transaction)
                     ? WalletOutcome.AlreadyClosed : WalletOutcome.AlreadyDone);
             case PostOutcome.FloorCrossed:
-                // Another activation may have moved the balance: read it again rather than trust the cache.
-                _balance = null;
-                _held = null;
                 return await ResultAsync(WalletOutcome.Insufficient);
             default:
                 return await ResultAsync(WalletOutcome.OrderMismatch);
