@@ -1,6 +1,7 @@
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Platform.Accounting;
 using MirrorGate.Api.Platform.Orders;
+using MirrorGate.Api.Platform.Pricing;
 
 namespace MirrorGate.Api.Platform;
 
@@ -17,6 +18,7 @@ public static class PlatformApi
         _ = platform; // Each feature adds its routes here: platform.MapRbac(), platform.MapDapi(), …
         platform.MapAccounting();
         platform.MapOrders();
+        platform.MapPricing();
         return routes;
     }
 
