@@ -57,6 +57,9 @@ public static class GatewayAdminApi
         // Gateway-defined: OpenAI-compatible API channels (docs/channels.md).
         Channels.ChannelAdminApi.Map(admin);
 
+        // Gateway-defined: pricing programs, LLM products and customer discounts of the 元境 platform (docs/ledger.md).
+        Platform.Pricing.PricingAdminApi.Map(admin);
+
         // The no-login link is opened by end users, so it is outside the admin password.
         family.MapGet("/not-login", NotLoginAsync);
 

@@ -1,6 +1,9 @@
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Platform.Dapi;
 using MirrorGate.Api.Platform.Rbac;
+using MirrorGate.Api.Platform.Accounting;
+using MirrorGate.Api.Platform.Orders;
+using MirrorGate.Api.Platform.Pricing;
 
 namespace MirrorGate.Api.Platform;
 
@@ -16,6 +19,9 @@ public static class PlatformApi
         var platform = routes.MapGroup(string.Empty).InFamily(ApiFamily.Platform);
         platform.MapRbac();
         platform.MapDapi();
+        platform.MapAccounting();
+        platform.MapOrders();
+        platform.MapPricing();
         return routes;
     }
 

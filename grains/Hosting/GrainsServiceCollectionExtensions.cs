@@ -3,6 +3,7 @@ using MirrorGate.Grains.Hooks;
 using MirrorGate.Grains.Models;
 using MirrorGate.Grains.Secrets;
 using MirrorGate.Grains.Tokens;
+using MirrorGate.Grains.Wallets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<UserTokens>();
         services.TryAddSingleton<AccountOnboarding>();
         services.AddHookTransport(configuration);
+        services.AddOptions<WalletOptions>().Bind(configuration.GetSection(WalletOptions.SectionName));
         return services;
     }
 }

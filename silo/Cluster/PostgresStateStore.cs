@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using MirrorGate.Silo.Hosting;
+using MirrorGate.Grains.Ledger;
 using MirrorGate.Grains.Usage;
+using MirrorGate.Silo.Ledger;
 using MirrorGate.Silo.Storage;
 using MirrorGate.Silo.Usage;
 using Npgsql;
@@ -22,6 +24,7 @@ public sealed partial class PostgresStateStore : StateStore
     {
         _logger = logger;
         UsageLedger = new PostgresUsageLedger(this);
+        LedgerStore = new SqlLedgerStore(this, sequenceColumn: "seq");
         var connection = new NpgsqlConnectionStringBuilder(options.Postgres);
         Schema = options.EffectiveSchema;
         connection.SearchPath = Schema;
@@ -48,6 +51,8 @@ public sealed partial class PostgresStateStore : StateStore
     public override string Address { get; }
 
     public override IUsageLedger UsageLedger { get; }
+
+    public override ILedgerStore LedgerStore { get; }
 
     /// <summary>
     /// Applies the embedded <c>Schema/Postgres/NNN_*.sql</c> migrations that are missing, each in its own transaction

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using MirrorGate.Grains.Ledger;
 using MirrorGate.Grains.Usage;
+using MirrorGate.Silo.Ledger;
 using MirrorGate.Silo.Storage;
 using MirrorGate.Silo.Usage;
 
@@ -33,6 +35,7 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
     public override IUsageLedger UsageLedger => field ??= new SqliteUsageLedger(this);
 
     public override SemaphoreSlim WriterGate { get; } = new(1, 1);
+    public override ILedgerStore LedgerStore => field ??= new SqlLedgerStore(this, sequenceColumn: "rowid");
 
     public override async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MirrorGate.Grains.Ledger;
 using MirrorGate.Grains.Usage;
 
 namespace MirrorGate.Silo.Storage;
@@ -27,6 +28,9 @@ public abstract class StateStore : IAsyncDisposable
 
     /// <summary>The usage records kept in this database.</summary>
     public abstract IUsageLedger UsageLedger { get; }
+
+    /// <summary>The double-entry ledger and its orders kept in this database (docs/ledger.md).</summary>
+    public abstract ILedgerStore LedgerStore { get; }
 
     /// <summary>Creates or upgrades the schema. Safe to run on every start, and on several nodes at once.</summary>
     public abstract Task MigrateAsync(CancellationToken cancellationToken);

@@ -1,0 +1,225 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using MirrorGate.GrainInterfaces.Errors;
+using MirrorGate.Grains.Ledger;
+using MirrorGate.Silo.Storage;
+
+namespace MirrorGate.Silo.Ledger;
+
+/// <summary>
+/// The ledger on the node's database, SQLite or PostgreSQL: both accept the same SQL here (named parameters,
+/// <c>ON CONFLICT DO NOTHING</c>, <c>RETURNING</c>, <c>LIMIT/OFFSET</c>), so one class serves both and the contract
+/// tests run it on each. A post is one database transaction. The floor is checked by the <c>UPDATE</c> that moves
+/// the balance (<c>WHERE balance + delta &gt;= floor</c>): PostgreSQL re-checks that condition on the locked row after
+/// waiting for a concurrent writer, and SQLite's <c>BEGIN IMMEDIATE</c> admits one writer at a time, so no
+/// interleaving can cross it. Accounts are updated in one sorted order, so two posts never wait on each other in a
+/// cycle.
+/// </summary>
+/// <param name="sequenceColumn">What orders tie-break on when written in the same millisecond: SQLite's rowid, PostgreSQL's seq.</param>
+public sealed class SqlLedgerStore(StateStore store, string sequenceColumn) : ILedgerStore
+{
+    private const string OrderColumns = """
+        order_id, customer_id, reseller_id, provider_id, user_id, business_op, product_id, product_name, model, usage,
+        amount, cost, at_ms, order_date, order_status, accounting_status
+        """;
+
+    public Task<PostResult> PostAsync(LedgerTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        if (transaction.Legs.Sum(l => l.Delta) != 0)
+        {
+            throw new ArgumentException($"The legs of ledger transaction {transaction.Id} do not sum to zero.", nameof(transaction));
+        }
+
+        return RunAsync(async connection =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            var inserted = await ExecuteAsync(connection, tx, """
+                INSERT INTO mg_ledger_txn (txn_id, action, org_id, amount, order_id, at_ms) VALUES (@id, @action, @org, @amount, @order, @at)
+                ON CONFLICT DO NOTHING
+                """, cancellationToken,
+                ("id", transaction.Id), ("action", transaction.Action), ("org", transaction.OrgId), ("amount", transaction.Amount),
+                ("order", transaction.NewOrder?.Id ?? transaction.CompletesOrder?.Id), ("at", transaction.At.ToUnixTimeMilliseconds()));
+            if (inserted == 0)
+            {
+                await tx.RollbackAsync(cancellationToken);
+                return PostResult.Of(PostOutcome.Duplicate);
+            }
+
+            if (transaction.NewOrder is { } order)
+            {
+                await InsertOrderAsync(connection, tx, order, cancellationToken);
+            }
+
+            if (transaction.CompletesOrder is { } pending && await ExecuteAsync(connection, tx, """
+                UPDATE mg_biz_order SET order_status = '1', accounting_status = 'accounted'
+                WHERE order_id = @id AND customer_id = @org AND amount = @amount AND order_status = '0'
+                """, cancellationToken, ("id", pending.Id), ("org", pending.CustomerOrgId), ("amount", pending.Amount)) == 0)
+            {
+                await tx.RollbackAsync(cancellationToken);
+                return PostResult.Of(PostOutcome.OrderMismatch);
+            }
+
+            for (var leg = 0; leg < transaction.Legs.Length; leg++)
+            {
+                var l = transaction.Legs[leg];
+                await ExecuteAsync(connection, tx, "INSERT INTO mg_ledger_posting (txn_id, leg, org_id, subject, delta) VALUES (@id, @leg, @org, @subject, @delta)",
+                    cancellationToken, ("id", transaction.Id), ("leg", leg), ("org", l.Account.OrgId), ("subject", l.Account.Subject), ("delta", l.Delta));
+            }
+
+            var balances = ImmutableDictionary.CreateBuilder<LedgerAccount, long>();
+            foreach (var (account, delta, floor) in Netted(transaction.Legs))
+            {
+                await ExecuteAsync(connection, tx, "INSERT INTO mg_ledger_account (org_id, subject, balance) VALUES (@org, @subject, 0) ON CONFLICT DO NOTHING",
+                    cancellationToken, ("org", account.OrgId), ("subject", account.Subject));
+                var balance = floor is { } min
+                    ? await ScalarAsync(connection, tx, "UPDATE mg_ledger_account SET balance = balance + @delta WHERE org_id = @org AND subject = @subject AND balance + @delta >= @floor RETURNING balance",
+                        cancellationToken, ("delta", delta), ("org", account.OrgId), ("subject", account.Subject), ("floor", min))
+                    : await ScalarAsync(connection, tx, "UPDATE mg_ledger_account SET balance = balance + @delta WHERE org_id = @org AND subject = @subject RETURNING balance",
+                        cancellationToken, ("delta", delta), ("org", account.OrgId), ("subject", account.Subject));
+                if (balance is null)
+                {
+                    await tx.RollbackAsync(cancellationToken);
+                    return PostResult.Of(PostOutcome.FloorCrossed);
+                }
+
+                balances[account] = Convert.ToInt64(balance, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            return new PostResult(PostOutcome.Posted, balances.ToImmutable());
+        }, cancellationToken);
+    }
+
+    public Task<LedgerTransactionRow?> FindTransactionAsync(string transactionId, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        await using var command = Command(connection, null, "SELECT txn_id, action, org_id, amount, order_id FROM mg_ledger_txn WHERE txn_id = @id", ("id", transactionId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new LedgerTransactionRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4))
+            : null;
+    }, cancellationToken);
+
+    public Task<long> BalanceAsync(LedgerAccount account, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+        Convert.ToInt64(await ScalarAsync(connection, null, "SELECT balance FROM mg_ledger_account WHERE org_id = @org AND subject = @subject", cancellationToken,
+            ("org", account.OrgId), ("subject", account.Subject)) ?? 0L, System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+
+    public Task<long> SumPostingsAsync(LedgerAccount account, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+        Convert.ToInt64(await ScalarAsync(connection, null, "SELECT coalesce(sum(delta), 0) FROM mg_ledger_posting WHERE org_id = @org AND subject = @subject", cancellationToken,
+            ("org", account.OrgId), ("subject", account.Subject)), System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+
+    public Task<long> SumTransactionAsync(string transactionId, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+        Convert.ToInt64(await ScalarAsync(connection, null, "SELECT coalesce(sum(delta), 0) FROM mg_ledger_posting WHERE txn_id = @id", cancellationToken,
+            ("id", transactionId)), System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+
+    public Task<bool> CreateOrderAsync(LedgerOrder order, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var exists = await ScalarAsync(connection, tx, "SELECT 1 FROM mg_biz_order WHERE order_id = @id", cancellationToken, ("id", order.Id));
+        if (exists is not null)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await InsertOrderAsync(connection, tx, order, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    }, cancellationToken);
+
+    public Task<LedgerOrder?> FindOrderAsync(string orderId, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        await using var command = Command(connection, null, $"SELECT {OrderColumns} FROM mg_biz_order WHERE order_id = @id", ("id", orderId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadOrder(reader) : null;
+    }, cancellationToken);
+
+    public Task<(long Total, ImmutableArray<LedgerOrder> Rows)> QueryOrdersAsync(string customerOrgId, int page, int pageRows, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        var total = Convert.ToInt64(await ScalarAsync(connection, null, "SELECT count(*) FROM mg_biz_order WHERE customer_id = @org", cancellationToken, ("org", customerOrgId)),
+            System.Globalization.CultureInfo.InvariantCulture);
+        await using var command = Command(connection, null,
+            $"SELECT {OrderColumns} FROM mg_biz_order WHERE customer_id = @org ORDER BY at_ms DESC, {sequenceColumn} DESC LIMIT @limit OFFSET @offset",
+            ("org", customerOrgId), ("limit", (long)pageRows), ("offset", (long)(page - 1) * pageRows));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = ImmutableArray.CreateBuilder<LedgerOrder>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadOrder(reader));
+        }
+
+        return (total, rows.ToImmutable());
+    }, cancellationToken);
+
+    /// <summary>One change per account (a settle both gives a hold back and charges): sorted, with the strictest floor.</summary>
+    private static IEnumerable<(LedgerAccount Account, long Delta, long? Floor)> Netted(ImmutableArray<LedgerLeg> legs) =>
+        legs.GroupBy(l => l.Account)
+            .Select(g => (g.Key, g.Sum(l => l.Delta), g.Max(l => l.Floor)))
+            .Where(n => n.Item2 != 0)
+            .OrderBy(n => n.Key.OrgId, StringComparer.Ordinal).ThenBy(n => n.Key.Subject, StringComparer.Ordinal)
+            .Select(n => (n.Key, n.Item2, n.Item2 < 0 ? n.Item3 : null));
+
+    private static async Task InsertOrderAsync(DbConnection connection, DbTransaction tx, LedgerOrder order, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, tx, $"""
+            INSERT INTO mg_biz_order ({OrderColumns})
+            VALUES (@id, @customer, @reseller, @provider, @user, @op, @product, @name, @model, @usage, @amount, @cost, @at, @date, @status, @accounting)
+            """, cancellationToken,
+            ("id", order.Id), ("customer", order.CustomerOrgId), ("reseller", order.ResellerOrgId), ("provider", order.ProviderOrgId), ("user", order.UserId),
+            ("op", order.BusinessOp), ("product", order.ProductId), ("name", order.ProductName), ("model", order.Model), ("usage", order.UsageJson),
+            ("amount", order.Amount), ("cost", order.Cost), ("at", order.At.ToUnixTimeMilliseconds()), ("date", order.OrderDate), ("status", order.Status),
+            ("accounting", order.AccountingStatus));
+        await ExecuteAsync(connection, tx, "INSERT INTO mg_biz_orderdetail (order_id, product_id, product_cnt, trans_amount) VALUES (@id, @product, 1, @amount)",
+            cancellationToken, ("id", order.Id), ("product", order.ProductId), ("amount", order.Amount));
+    }
+
+    private static LedgerOrder ReadOrder(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7),
+        r.GetString(8), r.GetString(9), r.GetInt64(10), r.GetInt64(11), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)), r.GetString(13), r.GetString(14), r.GetString(15));
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            if (value is null)
+            {
+                parameter.DbType = System.Data.DbType.String;
+            }
+
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, tx, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, tx, sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+
+    private async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+            return await work(connection);
+        }
+        catch (Exception ex) when (store.IsUnavailable(ex))
+        {
+            throw new StorageUnavailableException($"The ledger ({store.Address}) cannot be reached right now: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using MirrorGate.Grains.Ledger;
+using MirrorGate.Silo.Embedded;
+using MirrorGate.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MirrorGate.Tests.Storage;
+
+/// <summary>
+/// The ledger store on each database, called directly and from two nodes' connection pools at once: the store, not
+/// the wallet grain, is what keeps a transaction id to one posting and a balance above its floor, so these hold even
+/// when two activations of one wallet write side by side.
+/// </summary>
+public abstract class LedgerStoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset At = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    protected ILedgerStore Ledger { get; private set; } = null!;
+
+    /// <summary>A second node's view of the same database (its own connections).</summary>
+    protected ILedgerStore OtherNode { get; private set; } = null!;
+
+    public async Task InitializeAsync() => (Ledger, OtherNode) = await OpenAsync();
+
+    public Task DisposeAsync() => CloseAsync();
+
+    protected abstract Task<(ILedgerStore Ledger, ILedgerStore OtherNode)> OpenAsync();
+
+    protected abstract Task CloseAsync();
+
+    [Fact]
+    public async Task A_transaction_id_is_posted_once_and_the_balance_is_the_sum_of_its_postings()
+    {
+        var org = Unique("org");
+        var recharge = Recharge("t-" + org, org, 5_000_000);
+
+        Assert.Equal(PostOutcome.Posted, (await Ledger.PostAsync(recharge)).Outcome);
+        Assert.Equal(PostOutcome.Duplicate, (await OtherNode.PostAsync(recharge)).Outcome);
+
+        var balance = new LedgerAccount(org, LedgerActions.Subjects.Balance);
+        Assert.Equal(5_000_000, await Ledger.BalanceAsync(balance));
+        Assert.Equal(5_000_000, await Ledger.SumPostingsAsync(balance));
+        Assert.Equal(0, await Ledger.SumTransactionAsync(recharge.Id));
+    }
+
+    // Many debits racing from two nodes' pools: the floor is never crossed, and exactly as many win as it allows.
+    [Fact]
+    public async Task Concurrent_debits_from_two_nodes_never_cross_the_floor()
+    {
+        var org = Unique("org");
+        await Ledger.PostAsync(Recharge("seed-" + org, org, 10_000_000));
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var debits = Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            var legs = LedgerActions.Legs(LedgerActions.Hold, new(org), new Dictionary<string, long> { ["冻结金额"] = 1_000_000 }, floor: 2_000_000);
+            var store = i % 2 == 0 ? Ledger : OtherNode;
+            return (await store.PostAsync(new LedgerTransaction($"{org}/{i}/hold", LedgerActions.Hold, org, 1_000_000, At, [.. legs]))).Outcome;
+        })).ToList();
+        start.SetResult();
+
+        var outcomes = await Task.WhenAll(debits);
+
+        Assert.Equal(8, outcomes.Count(o => o == PostOutcome.Posted));
+        Assert.Equal(22, outcomes.Count(o => o == PostOutcome.FloorCrossed));
+        var balance = new LedgerAccount(org, LedgerActions.Subjects.Balance);
+        Assert.Equal(2_000_000, await Ledger.BalanceAsync(balance));
+        Assert.Equal(2_000_000, await Ledger.SumPostingsAsync(balance));
+        Assert.Equal(8_000_000, await Ledger.SumPostingsAsync(new LedgerAccount(org, LedgerActions.Subjects.Held)));
+    }
+
+    // An order is written with its postings or not at all: a charge refused by the floor leaves no order behind.
+    [Fact]
+    public async Task A_refused_post_writes_neither_its_order_nor_any_leg()
+    {
+        var org = Unique("org");
+        await Ledger.PostAsync(Recharge("seed-" + org, org, 1_000_000));
+        var reseller = Unique("reseller");
+        var legs = LedgerActions.Legs(LedgerActions.Pay, new(org, reseller), new Dictionary<string, long> { ["交易金额"] = 3_000_000 }, floor: 0);
+        var order = Order("o-" + org, org, 3_000_000, At);
+
+        var result = await Ledger.PostAsync(new LedgerTransaction("pay-" + org, LedgerActions.Pay, org, 3_000_000, At, [.. legs], NewOrder: order));
+
+        Assert.Equal(PostOutcome.FloorCrossed, result.Outcome);
+        Assert.Null(await Ledger.FindOrderAsync(order.Id));
+        Assert.Null(await Ledger.FindTransactionAsync("pay-" + org));
+        Assert.Equal(0, await Ledger.SumPostingsAsync(new LedgerAccount(reseller, LedgerActions.Subjects.Revenue)));
+        Assert.Equal(1_000_000, await Ledger.BalanceAsync(new LedgerAccount(org, LedgerActions.Subjects.Balance)));
+    }
+
+    // A recharge completes its own pending order only: another amount or a replay changes nothing.
+    [Fact]
+    public async Task A_recharge_completes_its_pending_order_once_and_only_for_the_amount_ordered()
+    {
+        var org = Unique("org");
+        var order = Order("r-" + org, org, 7_000_000, At) with { BusinessOp = LedgerActions.Recharge, Status = "0", AccountingStatus = "created" };
+        Assert.True(await Ledger.CreateOrderAsync(order));
+        Assert.False(await OtherNode.CreateOrderAsync(order));
+
+        var wrongAmount = Recharge("recharge/" + order.Id, org, 9_000_000) with { CompletesOrder = order with { Amount = 9_000_000 } };
+        Assert.Equal(PostOutcome.OrderMismatch, (await Ledger.PostAsync(wrongAmount)).Outcome);
+        var right = Recharge("recharge/" + order.Id, org, 7_000_000) with { CompletesOrder = order };
+        Assert.Equal(PostOutcome.Posted, (await Ledger.PostAsync(right)).Outcome);
+        Assert.Equal(PostOutcome.Duplicate, (await OtherNode.PostAsync(right)).Outcome);
+
+        Assert.Equal("1", (await Ledger.FindOrderAsync(order.Id))!.Status);
+        Assert.Equal(7_000_000, await Ledger.BalanceAsync(new LedgerAccount(org, LedgerActions.Subjects.Balance)));
+    }
+
+    [Fact]
+    public async Task Orders_page_newest_first_with_the_total()
+    {
+        var org = Unique("org");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(await Ledger.CreateOrderAsync(Order($"{org}-{i}", org, i, At.AddMinutes(i))));
+        }
+
+        Assert.True(await Ledger.CreateOrderAsync(Order(Unique("elsewhere"), Unique("org"), 1, At)));
+
+        var (total, first) = await Ledger.QueryOrdersAsync(org, page: 1, pageRows: 2);
+        var (_, last) = await Ledger.QueryOrdersAsync(org, page: 3, pageRows: 2);
+
+        Assert.Equal(5, total);
+        Assert.Equal([$"{org}-4", $"{org}-3"], first.Select(o => o.Id));
+        Assert.Equal([$"{org}-0"], last.Select(o => o.Id));
+        Assert.Equal(At.AddMinutes(4), first[0].At);
+    }
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    private static LedgerTransaction Recharge(string id, string org, long amount) =>
+        new(id, LedgerActions.Recharge, org, amount, At, [.. LedgerActions.Legs(LedgerActions.Recharge, new(org), new Dictionary<string, long> { ["充值金额"] = amount }, 0)]);
+
+    private static LedgerOrder Order(string id, string org, long amount, DateTimeOffset at) =>
+        new(id, org, "reseller", "provider", "user-1", LedgerActions.Pay, "llm-1", "Model One", "m-1", "{\"prompt_tokens\":1}", amount, 0, at, "2030-01-01", "1", "accounted");
+}
+
+public sealed class SqliteLedgerStoreContractTests : LedgerStoreContractTests
+{
+    private readonly TempDirectory _directory = new();
+    private SqliteStateStore? _store;
+    private SqliteStateStore? _other;
+
+    protected override async Task<(ILedgerStore Ledger, ILedgerStore OtherNode)> OpenAsync()
+    {
+        var path = Path.Combine(_directory.Path, "ledger.db");
+        _store = new SqliteStateStore(path, NullLogger<SqliteStateStore>.Instance);
+        await _store.MigrateAsync(CancellationToken.None);
+        _other = new SqliteStateStore(path, NullLogger<SqliteStateStore>.Instance);
+        return (_store.LedgerStore, _other.LedgerStore);
+    }
+
+    protected override async Task CloseAsync()
+    {
+        foreach (var store in new[] { _store, _other })
+        {
+            if (store is not null)
+            {
+                await store.DisposeAsync();
+            }
+        }
+
+        _directory.Dispose();
+    }
+}
+
+public sealed class PostgresLedgerStoreContractTests : LedgerStoreContractTests
+{
+    private PostgresTestDatabase? _database;
+    private Silo.Cluster.PostgresStateStore? _other;
+
+    protected override async Task<(ILedgerStore Ledger, ILedgerStore OtherNode)> OpenAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        _other = _database.OpenNode();
+        return (_database.Store.LedgerStore, _other.LedgerStore);
+    }
+
+    protected override async Task CloseAsync()
+    {
+        if (_other is not null)
+        {
+            await _other.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
