@@ -9,6 +9,7 @@ using MirrorGate.Api.Chat;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.OpenAi;
+using MirrorGate.Api.Platform.Billing;
 using MirrorGate.Api.Pool;
 using MirrorGate.GrainInterfaces.Channels;
 using MirrorGate.GrainInterfaces.Users;
@@ -31,6 +32,7 @@ public sealed partial class ChannelRelay(
     ChannelHttp http,
     IGrainFactory grains,
     TurnSettlement settlement,
+    LlmBilling billing,
     IOptionsMonitor<PoolOptions> poolOptions,
     IOptionsMonitor<ChannelOptions> channelOptions,
     IOptionsMonitor<GatewayApiOptions> gatewayOptions,
@@ -88,6 +90,12 @@ public sealed partial class ChannelRelay(
                 return await RelayAsync(context, caller, endpoint, request);
             }
 
+            // A platform key buys priced channel models only: the web accounts' answers have no usage to bill.
+            if (request.Problem is null && caller.Kind is CallerKind.Platform)
+            {
+                return OpenAiErrors.Result(StatusCodes.Status404NotFound, $"The model '{request.Model}' is not offered to platform keys.", "model_not_found");
+            }
+
             body = request.Body.ToArray();
         }
 
@@ -118,7 +126,21 @@ public sealed partial class ChannelRelay(
             return OpenAiErrors.From(refused);
         }
 
-        var turn = new Settlement(settlement, requestId, request, caller.UserName, user, admission?.Reservation);
+        // A platform key pays from its org's wallet: the estimate is reserved before any upstream is asked.
+        LlmCharge? charge = null;
+        if (caller.Kind is CallerKind.Platform)
+        {
+            var (opened, refusal) = await billing.OpenAsync(caller, request.Model, requestId, ChannelRequest.EstimateTokens(request.Body.Length, 0), request.MaxOutputTokens);
+            if (refusal is not null)
+            {
+                LogRefused(logger, caller.LogId, request.Model, refusal.Code);
+                return OpenAiErrors.From(refusal);
+            }
+
+            charge = opened;
+        }
+
+        var turn = new Settlement(settlement, requestId, request, caller.UserName, user, admission?.Reservation, charge);
         try
         {
             var failure = await DispatchAsync(context, endpoint, request, turn);
@@ -505,7 +527,7 @@ public sealed partial class ChannelRelay(
         (reason.Length > 300 ? reason[..300] : reason).Replace(key, "***", StringComparison.Ordinal);
 
     /// <summary>One request's use and its settlement: exactly once, before the final bytes; given back when it never succeeds.</summary>
-    private sealed class Settlement(TurnSettlement ledger, string requestId, ChannelRequest request, string? userName, IUserGrain? user, LimitReservation? reservation)
+    private sealed class Settlement(TurnSettlement ledger, string requestId, ChannelRequest request, string? userName, IUserGrain? user, LimitReservation? reservation, LlmCharge? charge)
     {
         private bool _settled;
 
@@ -526,12 +548,18 @@ public sealed partial class ChannelRelay(
             var settle = user is not null && reservation is { Settles: true } held
                 ? user.SettleAsync(held, found ? prompt + completion : request.EstimatedTokens)
                 : Task.CompletedTask;
-            await Task.WhenAll(record, settle);
+            var bill = charge?.SettleAsync(prompt, completion) ?? Task.CompletedTask;
+            await Task.WhenAll(record, settle, bill);
             _settled = true;
         }
 
         public async Task ReleaseUnlessSettledAsync()
         {
+            if (!_settled && charge is not null)
+            {
+                await charge.ReleaseUnlessSettledAsync();
+            }
+
             if (!_settled && user is not null && reservation is { Key.Length: > 0 } held)
             {
                 await user.ReleaseAsync(held);

@@ -55,6 +55,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChannelPool>();
         services.AddSingleton<ChannelKeyCache>();
         services.AddSingleton<ChannelHttp>();
+        services.AddSingleton<Platform.Billing.LlmBilling>();
         services.AddSingleton<ChannelRelay>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());

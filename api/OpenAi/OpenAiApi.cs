@@ -35,6 +35,12 @@ public static class OpenAiApi
                 return OpenAiErrors.Result(resolution.Status, resolution.Error!, resolution.Code);
             }
 
+            // A platform key is billed per token from its org's wallet, which only the channel relay does (LlmBilling).
+            if (resolution.Caller.Kind is CallerKind.Platform && !PlatformBillable(context.HttpContext.Request))
+            {
+                return OpenAiErrors.Result(StatusCodes.Status403Forbidden, "Platform API keys may use chat completions, completions, embeddings, responses and models only.", "endpoint_not_allowed");
+            }
+
             context.HttpContext.Items[typeof(Caller)] = resolution.Caller;
             using var scope = context.HttpContext.RequestServices.GetRequiredService<CallerLogScope>().Begin(resolution.Caller);
             return await next(context);
@@ -74,4 +80,10 @@ public static class OpenAiApi
             $"Invalid URL ({context.Request.Method} {context.Request.Path}).", null));
         return routes;
     }
+
+    private static readonly string[] BillableRoutes = ["/chat/completions", "/completions", "/embeddings", "/responses", "/models"];
+
+    private static bool PlatformBillable(HttpRequest request) =>
+        (HttpMethods.IsPost(request.Method) || request.Path.Value!.EndsWith("/models", StringComparison.Ordinal))
+        && BillableRoutes.Any(r => request.Path.Value!.EndsWith(r, StringComparison.Ordinal));
 }

@@ -109,7 +109,8 @@ public static class PricingApi
         });
     }
 
-    private static async Task<(PricingQuote? Quote, string? Error)> QuoteAsync(IGrainFactory grains, string ppid, JsonObject usage, TimeProvider time)
+    /// <summary>Prices <paramref name="usage"/> with the program <paramref name="ppid"/> in force today; the error in the platform's words when it cannot.</summary>
+    internal static async Task<(PricingQuote? Quote, string? Error)> QuoteAsync(IGrainFactory grains, string ppid, JsonObject usage, TimeProvider time)
     {
         if (await grains.GetGrain<IPricingProgramGrain>(ppid).GetAsync() is not { } program)
         {

@@ -173,10 +173,11 @@ public sealed class DownApiKeyTests(PlatformGateway gateway) : IClassFixture<Pla
             var (_, apiKey, _) = Keys(await ApplyAsync(client, allowedIps: null));
             var (_, outsideKey, _) = Keys(await ApplyAsync(client, "10.1.2.3"));
 
+            // The key is accepted; the web accounts' model is not sold to platform keys (LlmBillingTests covers priced ones).
             using var allowed = gateway.App.CreateClient(apiKey);
             using var answer = await allowed.ChatAsync("hello from a platform key");
-            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-            Assert.False(string.IsNullOrEmpty(await answer.ContentAsync()));
+            Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+            Assert.Contains("model_not_found", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
             foreach (var refused in new[] { outsideKey, new string('0', 32), token })
             {

@@ -17,7 +17,7 @@ public sealed class LedgerGateway : IAsyncLifetime
 
     public ILedgerStore Ledger => App.Services.GetRequiredService<ILedgerStore>();
 
-    public async Task InitializeAsync() => _app = await GatewayApp.StartAsync(services: TestPlatformCallers.Register);
+    public async Task InitializeAsync() => _app = await GatewayApp.StartAsync();
 
     public async Task DisposeAsync()
     {

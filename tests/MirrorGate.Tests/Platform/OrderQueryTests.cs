@@ -18,7 +18,7 @@ public sealed class OrderQueryTests(LedgerGateway gateway) : IClassFixture<Ledge
         }
 
         await gateway.FundAsync(LedgerGateway.NewOrg(), 1m);
-        using var client = gateway.App.LoggedIn(org);
+        using var client = await gateway.App.LoggedInAsync(org);
 
         var first = await client.GetFromJsonAsync<JsonObject>("/platformbiz/query_orders.dspy");
         var third = await client.PostAsJsonAsync("/platformbiz/query_orders.dspy", new { page = 3, pagerows = 40 });
@@ -41,7 +41,7 @@ public sealed class OrderQueryTests(LedgerGateway gateway) : IClassFixture<Ledge
         var wallet = gateway.App.Grains.GetGrain<IWalletGrain>(org);
         await wallet.ReserveAsync(org + "-call", 1m);
         await wallet.SettleAsync(org + "-call", new ChargeOrder("user-7", "0", null, "llm-42", "Vidu Q3", "viduq3-pro", "{\"duration\":5,\"SR\":720}", 0.75m, 0.5m));
-        using var client = gateway.App.LoggedIn(org, "user-7");
+        using var client = await gateway.App.LoggedInAsync(org, "user-7");
 
         var answer = await client.GetFromJsonAsync<JsonObject>("/platformbiz/query_orders.dspy?page=1&pagerows=1");
 
@@ -68,7 +68,7 @@ public sealed class OrderQueryTests(LedgerGateway gateway) : IClassFixture<Ledge
     [InlineData("pagerows=1001", "pagerows 必须是 1 到 1000 的整数")]
     public async Task Bad_paging_gets_a_clear_error_in_the_platform_shape(string query, string message)
     {
-        using var client = gateway.App.LoggedIn(LedgerGateway.NewOrg());
+        using var client = await gateway.App.LoggedInAsync(LedgerGateway.NewOrg());
 
         var response = await client.GetAsync("/platformbiz/query_orders.dspy?" + query);
         var answer = await response.Content.ReadFromJsonAsync<JsonObject>();

@@ -40,7 +40,7 @@ public sealed class PricingTests(LedgerGateway gateway) : IClassFixture<LedgerGa
     public async Task Duration_is_priced_by_the_line_its_SR_filter_selects(int sr, string duration, double expected)
     {
         var ppid = await PutProgramAsync(VideoTable);
-        using var client = gateway.App.LoggedIn(LedgerGateway.NewOrg());
+        using var client = await gateway.App.LoggedInAsync(LedgerGateway.NewOrg());
 
         var answer = await PostAsync(client, "/pricing/test_pricing_program.dspy", new JsonObject { ["ppid"] = ppid, ["data"] = new JsonObject { ["duration"] = duration, ["SR"] = $"{sr}p" } });
 
@@ -54,7 +54,7 @@ public sealed class PricingTests(LedgerGateway gateway) : IClassFixture<LedgerGa
     public async Task Tokens_are_priced_per_million_exactly_plus_the_flat_item()
     {
         var ppid = await PutProgramAsync(TokenTable);
-        using var client = gateway.App.LoggedIn(LedgerGateway.NewOrg());
+        using var client = await gateway.App.LoggedInAsync(LedgerGateway.NewOrg());
 
         // 1234 × 2.1 / 10^6 + 567 × 8.4 / 10^6 + 0.01 = 0.0025914 + 0.0047628 + 0.01: exact only in decimals.
         var answer = await PostAsync(client, "/pricing/test_pricing_program.dspy",
@@ -75,7 +75,7 @@ public sealed class PricingTests(LedgerGateway gateway) : IClassFixture<LedgerGa
         using var admin = gateway.App.CreateClient(GatewayApp.AdminPassword);
         (await admin.PostAsJsonAsync("/api/pricing/llms", new { llmid, name = "万相 2.7", model = "wan2.7-t2v", ppid, ownerid = reseller })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync("/api/pricing/discounts", new { resellerid = reseller, customerid = customer, discount = 0.8 })).EnsureSuccessStatusCode();
-        using var client = gateway.App.LoggedIn(customer);
+        using var client = await gateway.App.LoggedInAsync(customer);
 
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -114,7 +114,7 @@ public sealed class PricingTests(LedgerGateway gateway) : IClassFixture<LedgerGa
             id = future, name = "later", ownerid = "0",
             timings = new[] { new { enabled_date = today.AddDays(5).ToString("yyyy-MM-dd"), pricing_data = current } },
         })).EnsureSuccessStatusCode();
-        using var client = gateway.App.LoggedIn(LedgerGateway.NewOrg());
+        using var client = await gateway.App.LoggedInAsync(LedgerGateway.NewOrg());
 
         var priced = await PostAsync(client, "/pricing/test_pricing_program.dspy", new JsonObject { ["ppid"] = ppid, ["data"] = new JsonObject() });
         var none = await PostAsync(client, "/pricing/test_pricing_program.dspy", new JsonObject { ["ppid"] = future, ["data"] = new JsonObject() });
@@ -163,7 +163,7 @@ public sealed class PricingTests(LedgerGateway gateway) : IClassFixture<LedgerGa
     [InlineData("/platformbiz/product_query_price.dspy", "{\"product_type\":\"vm\",\"product_id\":\"x\",\"config_data\":{}}", "product_type 只支持 llm")]
     public async Task Missing_or_unknown_parameters_get_the_platforms_error_shape(string path, string json, string message)
     {
-        using var client = gateway.App.LoggedIn(LedgerGateway.NewOrg());
+        using var client = await gateway.App.LoggedInAsync(LedgerGateway.NewOrg());
 
         var response = await client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         var answer = await response.Content.ReadFromJsonAsync<JsonObject>();

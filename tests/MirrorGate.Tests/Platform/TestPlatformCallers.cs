@@ -1,34 +1,28 @@
-using MirrorGate.Api.Platform;
-using Microsoft.AspNetCore.Http;
+using System.Net.Http.Headers;
+using MirrorGate.Api.Platform.Rbac;
+using MirrorGate.GrainInterfaces.Rbac;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Tests.Platform;
 
 /// <summary>
-/// THE ONE PLACE the ledger tests log in. The real <see cref="IPlatformCallerResolver"/> (phone login sessions, API
-/// keys) is built on the rbac branch; until it is merged, tests name their caller in a test header,
-/// <c>X-Test-Caller: userid;orgid;username</c>. After the merge, swap this for real logins and the tests stay as they are.
+/// How the ledger tests log in: a real platform user of the org they name, added to a phone number of its own through
+/// the phone index (as an org admin adding a member would), and a real session started for it, sent as
+/// <c>Authorization: Bearer mgps-…</c>. The gateway's own <see cref="MirrorGate.Api.Platform.IPlatformCallerResolver"/> resolves it;
+/// only the SMS round trip, which <c>PhoneLoginTests</c> drive through HTTP, is skipped.
 /// </summary>
 public static class TestPlatformCallers
 {
-    public const string Header = "X-Test-Caller";
+    private static int _phones;
 
-    /// <summary>Registers the header resolver on a test gateway (pass to <c>GatewayApp.StartAsync(services: …)</c>).</summary>
-    public static void Register(IServiceCollection services) => services.AddSingleton<IPlatformCallerResolver, HeaderResolver>();
-
-    /// <summary>An HTTP client of <paramref name="app"/> logged in as a user of <paramref name="orgId"/>.</summary>
-    public static HttpClient LoggedIn(this Infrastructure.GatewayApp app, string orgId, string userId = "user-1")
+    /// <summary>An HTTP client of <paramref name="app"/> logged in as a new user <paramref name="userName"/> of <paramref name="orgId"/>.</summary>
+    public static async Task<HttpClient> LoggedInAsync(this Infrastructure.GatewayApp app, string orgId, string userName = "user-1")
     {
+        var phone = "13" + Interlocked.Increment(ref _phones).ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
+        var user = await app.Grains.GetGrain<IPhoneIndexGrain>(phone).AddUserAsync(userName, orgId, null, DateTimeOffset.UtcNow);
+        var (token, _) = await app.Services.GetRequiredService<PlatformSessions>().StartAsync(user);
         var client = app.CreateClient();
-        client.DefaultRequestHeaders.Add(Header, $"{userId};{orgId};{userId}");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
-    }
-
-    private sealed class HeaderResolver : IPlatformCallerResolver
-    {
-        public ValueTask<PlatformCaller?> ResolveAsync(HttpContext context) =>
-            ValueTask.FromResult(context.Request.Headers[Header].ToString().Split(';') is [{ Length: > 0 } user, { Length: > 0 } org, var name]
-                ? new PlatformCaller(user, org, name)
-                : null);
     }
 }

@@ -27,7 +27,7 @@ public sealed class WalletTests(LedgerGateway gateway) : IClassFixture<LedgerGat
     {
         var org = LedgerGateway.NewOrg();
         await gateway.FundAsync(org, 12.34m);
-        using var client = gateway.App.LoggedIn(org);
+        using var client = await gateway.App.LoggedInAsync(org);
 
         var answer = await client.PostAsync("/accounting/mybalance.dspy", null);
         var body = await answer.Content.ReadFromJsonAsync<JsonObject>();
