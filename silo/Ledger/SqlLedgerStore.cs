@@ -45,9 +45,11 @@ public sealed class SqlLedgerStore(StateStore store, string sequenceColumn) : IL
                 return PostResult.Of(PostOutcome.Duplicate);
             }
 
-            if (transaction.NewOrder is { } order)
+            if (transaction.NewOrder is { } order && !await InsertOrderAsync(connection, tx, order, cancellationToken))
             {
-                await InsertOrderAsync(connection, tx, order, cancellationToken);
+                // Another transaction already wrote an order under this id: this one is not a retry of it.
+                await tx.RollbackAsync(cancellationToken);
+                return PostResult.Of(PostOutcome.OrderMismatch);
             }
 
             if (transaction.CompletesOrder is { } pending && await ExecuteAsync(connection, tx, """
@@ -113,15 +115,14 @@ public sealed class SqlLedgerStore(StateStore store, string sequenceColumn) : IL
 
     public Task<bool> CreateOrderAsync(LedgerOrder order, CancellationToken cancellationToken = default) => RunAsync(async connection =>
     {
+        // The insert itself decides (ON CONFLICT): two nodes creating one order id at once get one true, one false.
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var exists = await ScalarAsync(connection, tx, "SELECT 1 FROM mg_biz_order WHERE order_id = @id", cancellationToken, ("id", order.Id));
-        if (exists is not null)
+        if (!await InsertOrderAsync(connection, tx, order, cancellationToken))
         {
             await tx.RollbackAsync(cancellationToken);
             return false;
         }
 
-        await InsertOrderAsync(connection, tx, order, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return true;
     }, cancellationToken);
@@ -158,18 +159,26 @@ public sealed class SqlLedgerStore(StateStore store, string sequenceColumn) : IL
             .OrderBy(n => n.Key.OrgId, StringComparer.Ordinal).ThenBy(n => n.Key.Subject, StringComparer.Ordinal)
             .Select(n => (n.Key, n.Item2, n.Item2 < 0 ? n.Item3 : null));
 
-    private static async Task InsertOrderAsync(DbConnection connection, DbTransaction tx, LedgerOrder order, CancellationToken cancellationToken)
+    /// <summary>Inserts the order and its detail line; false (nothing written) when the order id exists.</summary>
+    private static async Task<bool> InsertOrderAsync(DbConnection connection, DbTransaction tx, LedgerOrder order, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, tx, $"""
+        var inserted = await ExecuteAsync(connection, tx, $"""
             INSERT INTO mg_biz_order ({OrderColumns})
             VALUES (@id, @customer, @reseller, @provider, @user, @op, @product, @name, @model, @usage, @amount, @cost, @at, @date, @status, @accounting)
+            ON CONFLICT DO NOTHING
             """, cancellationToken,
             ("id", order.Id), ("customer", order.CustomerOrgId), ("reseller", order.ResellerOrgId), ("provider", order.ProviderOrgId), ("user", order.UserId),
             ("op", order.BusinessOp), ("product", order.ProductId), ("name", order.ProductName), ("model", order.Model), ("usage", order.UsageJson),
             ("amount", order.Amount), ("cost", order.Cost), ("at", order.At.ToUnixTimeMilliseconds()), ("date", order.OrderDate), ("status", order.Status),
             ("accounting", order.AccountingStatus));
+        if (inserted == 0)
+        {
+            return false;
+        }
+
         await ExecuteAsync(connection, tx, "INSERT INTO mg_biz_orderdetail (order_id, product_id, product_cnt, trans_amount) VALUES (@id, @product, 1, @amount)",
             cancellationToken, ("id", order.Id), ("product", order.ProductId), ("amount", order.Amount));
+        return true;
     }
 
     private static LedgerOrder ReadOrder(DbDataReader r) => new(

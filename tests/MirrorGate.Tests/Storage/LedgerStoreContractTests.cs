@@ -106,6 +106,24 @@ public abstract class LedgerStoreContractTests : IAsyncLifetime
         Assert.Equal(7_000_000, await Ledger.BalanceAsync(new LedgerAccount(org, LedgerActions.Subjects.Balance)));
     }
 
+    // Two nodes creating one order id at once (a retried recharge request): the database decides, one wins.
+    [Fact]
+    public async Task One_order_id_created_concurrently_from_two_nodes_is_written_once()
+    {
+        var org = Unique("org");
+        var order = Order("c-" + org, org, 1_000_000, At) with { Status = "0" };
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var creates = Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+        {
+            await start.Task;
+            return await (i % 2 == 0 ? Ledger : OtherNode).CreateOrderAsync(order);
+        })).ToList();
+        start.SetResult();
+
+        Assert.Single(await Task.WhenAll(creates), created => created);
+        Assert.Equal(1, (await Ledger.QueryOrdersAsync(org, 1, 10)).Total);
+    }
+
     [Fact]
     public async Task Orders_page_newest_first_with_the_total()
     {
