@@ -47,6 +47,10 @@ internal static class TestPowSolver
         }
     }
 
+    /// <summary>Whether <paramref name="proof"/> (a token from <see cref="Solve"/>) meets <paramref name="difficulty"/> for <paramref name="seed"/>.</summary>
+    public static bool Accepts(string seed, string proof, string difficulty, bool sha3) =>
+        Meets(Digest(seed + proof["gAAAAAB".Length..].Replace("~S", string.Empty, StringComparison.Ordinal), sha3), difficulty);
+
     public static string Digest(string input, bool sha3)
     {
         if (sha3)
