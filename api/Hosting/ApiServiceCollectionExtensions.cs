@@ -56,6 +56,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChannelKeyCache>();
         services.AddSingleton<ChannelHttp>();
         services.AddSingleton<Platform.Billing.LlmBilling>();
+        services.AddOptions<Platform.Recharge.AlipayOptions>().Bind(builder.Configuration.GetSection(Platform.Recharge.AlipayOptions.SectionName));
         services.AddSingleton<ChannelRelay>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());

@@ -4,6 +4,7 @@ using MirrorGate.Api.Platform.Rbac;
 using MirrorGate.Api.Platform.Accounting;
 using MirrorGate.Api.Platform.Orders;
 using MirrorGate.Api.Platform.Pricing;
+using MirrorGate.Api.Platform.Recharge;
 
 namespace MirrorGate.Api.Platform;
 
@@ -22,6 +23,7 @@ public static class PlatformApi
         platform.MapAccounting();
         platform.MapOrders();
         platform.MapPricing();
+        platform.MapRecharge();
         return routes;
     }
 
