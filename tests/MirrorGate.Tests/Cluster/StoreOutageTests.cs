@@ -124,28 +124,61 @@ public sealed class StoreOutageTests(StoreOutageTests.Stores stores) : IClassFix
     {
         private PostgresTestDatabase? _database;
 
-        public PrivatePostgres Postgres { get; private set; } = null!;
+        private PrivatePostgres? _postgres;
+        private PrivateRedis? _redis;
+        private NodeCluster? _cluster;
 
-        public PrivateRedis Redis { get; private set; } = null!;
+        public PrivatePostgres Postgres => _postgres ?? throw new InvalidOperationException("The private PostgreSQL has not started.");
 
-        public NodeCluster Cluster { get; private set; } = null!;
+        public PrivateRedis Redis => _redis ?? throw new InvalidOperationException("The private Redis has not started.");
+
+        public NodeCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
 
         public async Task InitializeAsync()
         {
-            Postgres = await PrivatePostgres.StartAsync();
-            Redis = await PrivateRedis.StartAsync();
-            _database = await PostgresTestDatabase.CreateAsync(Postgres.ConnectionString);
-            Cluster = await NodeCluster.StartAsync(gateways: 2, database: _database, redis: Redis.ConnectionString);
-            await Cluster.AddPooledAccountAsync("outage-a@example.com", node: 0);
-            await Cluster.AddPooledAccountAsync("outage-b@example.com", node: 1);
+            try
+            {
+                _postgres = await PrivatePostgres.StartAsync();
+                _redis = await PrivateRedis.StartAsync();
+                _database = await PostgresTestDatabase.CreateAsync(_postgres.ConnectionString);
+                _cluster = await NodeCluster.StartAsync(gateways: 2, database: _database, redis: _redis.ConnectionString);
+                await _cluster.AddPooledAccountAsync("outage-a@example.com", node: 0);
+                await _cluster.AddPooledAccountAsync("outage-b@example.com", node: 1);
+            }
+            catch
+            {
+                // A start that fails halfway (a node too slow to answer on a loaded machine) must not leave the private
+                // servers running after the test run: they were found orphaned after such failures.
+                await DisposeAsync();
+                throw;
+            }
         }
 
         public async Task DisposeAsync()
         {
-            await Cluster.DisposeAsync();
-            await _database!.DisposeAsync();
-            await Redis.DisposeAsync();
-            await Postgres.DisposeAsync();
+            if (_cluster is not null)
+            {
+                await _cluster.DisposeAsync();
+                _cluster = null;
+            }
+
+            if (_database is not null)
+            {
+                await _database.DisposeAsync();
+                _database = null;
+            }
+
+            if (_redis is not null)
+            {
+                await _redis.DisposeAsync();
+                _redis = null;
+            }
+
+            if (_postgres is not null)
+            {
+                await _postgres.DisposeAsync();
+                _postgres = null;
+            }
         }
     }
 }
