@@ -106,7 +106,6 @@ public sealed class LlmCharge
             return;
         }
 
-        _closed = true;
         var price = await _billing.PriceAsync(_caller, _product, promptTokens, completionTokens);
         var amount = price.Error is null ? price.Amount : _reserved;
         var result = await _wallet.SettleAsync(_key, Order(price.UsageJson, amount, price.Cost));
@@ -116,6 +115,9 @@ public sealed class LlmCharge
             result = await _wallet.SettleAsync(_key, Order(price.UsageJson, _reserved, price.Cost));
         }
 
+        // Closed only once the wallet answered: a settle that threw leaves the charge to the release, which the wallet
+        // refuses as AlreadyClosed if the settle did land, so nothing is charged twice and no hold is left behind.
+        _closed = true;
         if (!result.Succeeded)
         {
             LlmBilling.LogUnsettled(_billing.Logger, _key, _caller.PlatformOrgId!, result.Outcome.ToString());

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Platform.Accounting;
@@ -109,6 +110,9 @@ public static class PricingApi
         });
     }
 
+    // Keyed by the YAML text, so a program put again with a new table is parsed afresh; programs are few and operator-made.
+    private static readonly ConcurrentDictionary<string, (PricingTable? Table, string? Error)> ParsedTables = new(StringComparer.Ordinal);
+
     /// <summary>Prices <paramref name="usage"/> with the program <paramref name="ppid"/> in force today; the error in the platform's words when it cannot.</summary>
     internal static async Task<(PricingQuote? Quote, string? Error)> QuoteAsync(IGrainFactory grains, string ppid, JsonObject usage, TimeProvider time)
     {
@@ -122,8 +126,9 @@ public static class PricingApi
             return (null, "data not found: 定价项目没有当前生效的定价数据");
         }
 
-        // Stored programs were checked when put; a parse failure here means a program stored by another version.
-        var (table, error) = PricingTable.Parse(timing.PricingData);
+        // Stored programs were checked when put; a parse failure here means a program stored by another version. Every
+        // paid /v1 call prices twice (estimate, then usage): a table is parsed once per document text, not per call.
+        var (table, error) = ParsedTables.GetOrAdd(timing.PricingData, PricingTable.Parse);
         return table is null ? (null, error) : (PricingEngine.Price(table, program.Discount, usage), null);
     }
 
