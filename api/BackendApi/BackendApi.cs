@@ -17,6 +17,12 @@ public static class BackendApi
                 return BackendErrors.Result(resolution.Status, resolution.Error!, resolution.Code);
             }
 
+            // A platform key pays per token from its wallet, which only the channel relay bills (LlmBilling).
+            if (resolution.Caller.Kind is CallerKind.Platform)
+            {
+                return BackendErrors.Result(StatusCodes.Status403Forbidden, "Platform API keys may use the /v1 channel endpoints only.", "endpoint_not_allowed");
+            }
+
             using var scope = logScope.Begin(resolution.Caller);
             return await passthrough.HandleAsync(context, resolution.Caller) ?? Results.Empty;
         });

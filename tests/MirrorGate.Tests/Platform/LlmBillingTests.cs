@@ -88,10 +88,12 @@ public sealed class LlmBillingTests(ChannelGateway gateway) : IClassFixture<Chan
         using var unpriced = await ChatAsync(key, "unpriced-" + model, stream: false, maxTokens: 10);
         using var client = Bearer(key);
         using var speech = await client.PostAsJsonAsync("/v1/audio/speech", new { model = "tts-1", input = "hello", voice = "alloy" });
+        using var backend = await client.PostAsJsonAsync("/backend-api/conversation", new { action = "next", model = "auto", messages = Array.Empty<object>() });
 
         Assert.Equal(HttpStatusCode.NotFound, unpriced.StatusCode);
         Assert.Equal("model_not_found", (await unpriced.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Forbidden, speech.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, backend.StatusCode);
         Assert.Empty(gateway.Sim.Calls("sk-unpriced-" + model));
     }
 
