@@ -59,6 +59,7 @@ public static class GatewayAdminApi
 
         // Gateway-defined: pricing programs, LLM products and customer discounts of the 元境 platform (docs/ledger.md).
         Platform.Pricing.PricingAdminApi.Map(admin);
+        Platform.Accounting.WalletAdminApi.Map(admin);
 
         // The no-login link is opened by end users, so it is outside the admin password.
         family.MapGet("/not-login", NotLoginAsync);

@@ -12,14 +12,23 @@ public interface IWalletGrain : IGrainWithStringKey
     /// <summary>The spendable balance (held amounts already taken out) and the amount currently held.</summary>
     Task<WalletBalance> GetBalanceAsync();
 
-    /// <summary>Holds <paramref name="amount"/> for the charge <paramref name="key"/>, unless that would cross the floor.</summary>
-    Task<WalletResult> ReserveAsync(string key, decimal amount);
+    /// <summary>
+    /// Holds <paramref name="amount"/> for the charge <paramref name="key"/>, unless that would cross the floor. A hold
+    /// still open after <paramref name="holdFor"/> (default <c>Wallets:HoldLifetime</c>) is released by the sweep.
+    /// </summary>
+    Task<WalletResult> ReserveAsync(string key, decimal amount, TimeSpan? holdFor = null);
 
     /// <summary>Ends the charge <paramref name="key"/>: gives the hold back and charges the actual amount, writing its order with the postings.</summary>
     Task<WalletResult> SettleAsync(string key, ChargeOrder order);
 
     /// <summary>Ends the charge <paramref name="key"/> without charging: the hold goes back to the balance.</summary>
     Task<WalletResult> ReleaseAsync(string key);
+
+    /// <summary>
+    /// Reverses the settled charge <paramref name="orderId"/> in full: every leg its settle posted, negated, with a
+    /// <c>REFUND</c> order of its own; the charge's order shows <c>refunded</c>. Once per order, whatever the retries.
+    /// </summary>
+    Task<WalletResult> RefundAsync(string orderId, string reason);
 
     /// <summary>The wallet's orders, newest first; <paramref name="page"/> counts from 1.</summary>
     Task<OrderPage> QueryOrdersAsync(int page, int pageRows);

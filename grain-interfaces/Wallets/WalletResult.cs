@@ -31,6 +31,9 @@ public enum WalletOutcome
 
     /// <summary>A recharge whose order does not exist, or whose order says another amount or org.</summary>
     OrderMismatch,
+
+    /// <summary>A refund of an order that is not this wallet's settled charge (unknown, a recharge, or refunded under another key).</summary>
+    NotRefundable,
 }
 
 /// <summary>A wallet's spendable balance and what is held for charges in flight.</summary>

@@ -36,7 +36,19 @@ public interface ILedgerStore
 
     /// <summary>A customer org's orders, newest first; <paramref name="page"/> counts from 1.</summary>
     Task<(long Total, ImmutableArray<LedgerOrder> Rows)> QueryOrdersAsync(string customerOrgId, int page, int pageRows, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> holds still open whose lifetime ended before <paramref name="now"/>, oldest first:
+    /// charges whose caller never settled nor released them (its node died mid-call).
+    /// </summary>
+    Task<ImmutableArray<OpenHold>> FindExpiredHoldsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A hold the transaction opens: the charge's key, and when the hold may be given back unasked.</summary>
+public sealed record HoldMark(string Key, DateTimeOffset ExpiresAt);
+
+/// <summary>An open hold (a reserve not yet settled or released).</summary>
+public sealed record OpenHold(string Key, string OrgId, long Amount, DateTimeOffset ExpiresAt);
 
 /// <summary>One account: an org in one role, and a subject (balance, held, revenue, cost, payable, clearing).</summary>
 public readonly record struct LedgerAccount(string OrgId, string Subject);
@@ -46,6 +58,11 @@ public readonly record struct LedgerAccount(string OrgId, string Subject);
 public sealed record LedgerLeg(LedgerAccount Account, long Delta, long? Floor = null);
 
 /// <summary>A transaction to post. <see cref="Id"/> is the idempotency key of the step it records.</summary>
+/// <param name="NewOrder">An order written with it (a settled charge, a refund).</param>
+/// <param name="CompletesOrder">A pending order it completes (a paid recharge); it must still be pending, for this org and amount.</param>
+/// <param name="OpensHold">The hold a reserve opens: listed as open until a transaction closes it.</param>
+/// <param name="ClosesHold">The key of the hold a settle or release closes.</param>
+/// <param name="RefundsOrder">A settled charge (<c>PAY</c>) it refunds: it must be this org's and still accounted (not refunded).</param>
 public sealed record LedgerTransaction(
     string Id,
     string Action,
@@ -54,7 +71,10 @@ public sealed record LedgerTransaction(
     DateTimeOffset At,
     ImmutableArray<LedgerLeg> Legs,
     LedgerOrder? NewOrder = null,
-    LedgerOrder? CompletesOrder = null);
+    LedgerOrder? CompletesOrder = null,
+    HoldMark? OpensHold = null,
+    string? ClosesHold = null,
+    LedgerOrder? RefundsOrder = null);
 
 public sealed record LedgerTransactionRow(string Id, string Action, string OrgId, long Amount, string? OrderId);
 

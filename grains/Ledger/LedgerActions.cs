@@ -19,6 +19,9 @@ public static class LedgerActions
     public const string Hold = "HOLD";
     public const string Unhold = "UNHOLD";
 
+    /// <summary>A settled charge reversed: its <see cref="Pay"/> and <see cref="PayCost"/> legs, negated (<see cref="Reversed"/>).</summary>
+    public const string Refund = "REFUND";
+
     /// <summary>The subjects (what an account of an org holds).</summary>
     public static class Subjects
     {
@@ -85,6 +88,9 @@ public static class LedgerActions
             yield return new LedgerLeg(new LedgerAccount(OrgOf(rule.ToRole, parties), rule.ToSubject), amount);
         }
     }
+
+    /// <summary>The legs that undo <paramref name="legs"/>: each negated. Money goes back to the customer, so no leg needs a floor.</summary>
+    public static IEnumerable<LedgerLeg> Reversed(IEnumerable<LedgerLeg> legs) => legs.Select(l => new LedgerLeg(l.Account, -l.Delta));
 
     private static string OrgOf(Role role, Parties parties) => role switch
     {

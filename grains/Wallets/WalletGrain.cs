@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using MirrorGate.GrainInterfaces.Wallets;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Ledger;
@@ -34,15 +35,17 @@ public sealed partial class WalletGrain(
     public async Task<WalletBalance> GetBalanceAsync() =>
         new(LedgerAmounts.FromMicros(await ledger.BalanceAsync(BalanceAccount)), LedgerAmounts.FromMicros(await ledger.BalanceAsync(HeldAccount)));
 
-    public async Task<WalletResult> ReserveAsync(string key, decimal amount)
+    public async Task<WalletResult> ReserveAsync(string key, decimal amount, TimeSpan? holdFor = null)
     {
         if (!LedgerAmounts.TryToMicros(amount, out var micros) || micros <= 0)
         {
             return await ResultAsync(WalletOutcome.InvalidAmount);
         }
 
+        var now = time.GetUtcNow();
+        var lifetime = holdFor is { } asked && asked > TimeSpan.Zero ? asked : options.Value.HoldLifetime;
         var legs = LedgerActions.Legs(LedgerActions.Hold, new(OrgId), Variables(("冻结金额", micros)), Floor);
-        return await PostAsync(new LedgerTransaction(HoldId(key), LedgerActions.Hold, OrgId, micros, time.GetUtcNow(), [.. legs]));
+        return await PostAsync(new LedgerTransaction(HoldId(key), LedgerActions.Hold, OrgId, micros, now, [.. legs], OpensHold: new HoldMark(key, now + lifetime)));
     }
 
     public async Task<WalletResult> SettleAsync(string key, ChargeOrder order)
@@ -66,7 +69,7 @@ public sealed partial class WalletGrain(
             .Concat(LedgerActions.Legs(LedgerActions.PayCost, parties, Variables(("采购成本", cost)), Floor));
         var row = new LedgerOrder(OrderId(key), OrgId, order.ResellerOrgId, order.ProviderOrgId, order.UserId, LedgerActions.Pay, order.ProductId,
             order.ProductName, order.Model, order.UsageJson, amount, cost, now, BusinessDate(now), "1", "accounted");
-        return await PostAsync(new LedgerTransaction(CloseId(key), LedgerActions.Pay, OrgId, amount, now, [.. legs], NewOrder: row));
+        return await PostAsync(new LedgerTransaction(CloseId(key), LedgerActions.Pay, OrgId, amount, now, [.. legs], NewOrder: row, ClosesHold: key));
     }
 
     public async Task<WalletResult> ReleaseAsync(string key)
@@ -77,7 +80,32 @@ public sealed partial class WalletGrain(
         }
 
         var legs = LedgerActions.Legs(LedgerActions.Unhold, new(OrgId), Variables(("冻结金额", held)), Floor);
-        return await PostAsync(new LedgerTransaction(CloseId(key), LedgerActions.Unhold, OrgId, held, time.GetUtcNow(), [.. legs]));
+        return await PostAsync(new LedgerTransaction(CloseId(key), LedgerActions.Unhold, OrgId, held, time.GetUtcNow(), [.. legs], ClosesHold: key));
+    }
+
+    public async Task<WalletResult> RefundAsync(string orderId, string reason)
+    {
+        if (await ledger.FindOrderAsync(orderId) is not { BusinessOp: LedgerActions.Pay } order || order.CustomerOrgId != OrgId)
+        {
+            return await ResultAsync(WalletOutcome.NotRefundable);
+        }
+
+        // The settle's legs rebuilt from its order (the order records every figure they used), then negated.
+        var parties = new LedgerActions.Parties(OrgId, order.ResellerOrgId, order.ProviderOrgId ?? order.ResellerOrgId);
+        var pay = order.ResellerOrgId == OrgId ? 0 : order.Amount;
+        var legs = LedgerActions.Reversed(LedgerActions.Legs(LedgerActions.Pay, parties, Variables(("交易金额", pay)), Floor)
+            .Concat(LedgerActions.Legs(LedgerActions.PayCost, parties, Variables(("采购成本", order.Cost)), Floor)));
+        var now = time.GetUtcNow();
+        var usage = new JsonObject { ["refund_of"] = orderId, ["reason"] = reason }.ToJsonString();
+        var row = new LedgerOrder(RefundOrderId(orderId), OrgId, order.ResellerOrgId, order.ProviderOrgId, order.UserId, LedgerActions.Refund, order.ProductId,
+            order.ProductName, order.Model, usage, order.Amount, order.Cost, now, BusinessDate(now), "1", "accounted");
+        var result = await PostAsync(new LedgerTransaction(RefundId(orderId), LedgerActions.Refund, OrgId, order.Amount, now, [.. legs], NewOrder: row, RefundsOrder: order));
+        if (result.Outcome == WalletOutcome.Done)
+        {
+            LogRefunded(logger, orderId, OrgId, order.Amount);
+        }
+
+        return result.Outcome == WalletOutcome.OrderMismatch ? result with { Outcome = WalletOutcome.NotRefundable } : result;
     }
 
     public async Task<WalletResult> RechargeAsync(string orderId, decimal amount)
@@ -118,7 +146,12 @@ public sealed partial class WalletGrain(
     /// <summary>The order id of a settled charge: the charge's key, so a query can find the order of a known call.</summary>
     public static string OrderId(string key) => key;
 
+    /// <summary>The order a refund writes (<c>REFUND</c>), beside the charge's own.</summary>
+    public static string RefundOrderId(string orderId) => orderId + "/refund";
+
     private static string HoldId(string key) => key + "/hold";
+
+    private static string RefundId(string orderId) => "refund/" + orderId;
 
     private static string CloseId(string key) => key + "/close";
 
@@ -159,6 +192,9 @@ public sealed partial class WalletGrain(
         var balance = await GetBalanceAsync();
         return new WalletResult(outcome, balance.Balance);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refunded order {OrderId} of wallet {OrgId}: {AmountMicros} millionths returned")]
+    private static partial void LogRefunded(ILogger logger, string orderId, string orgId, long amountMicros);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger transaction {TransactionId} of wallet {OrgId} was already posted; nothing posted again")]
     private static partial void LogDuplicate(ILogger logger, string transactionId, string orgId);

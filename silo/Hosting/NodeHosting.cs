@@ -4,6 +4,7 @@ using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Cluster;
 using MirrorGate.Silo.Embedded;
+using MirrorGate.Silo.Ledger;
 using MirrorGate.Silo.Storage;
 using MirrorGate.Upstream.ChatGpt;
 using Orleans.Configuration;
@@ -113,6 +114,7 @@ public static class NodeHosting
         services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, static (sp, _) => CreateDefaultStorage(sp));
         silo.UseAdoNetReminderService(options => options.Configure<StateStore>((o, store) => (o.Invariant, o.DataSource) = (store.Invariant, store.DataSource)));
         silo.AddIncomingGrainCallFilter<WriteFailureFilter>();
+        silo.AddStartupTask<HoldSweepStartup>();
         return silo;
     }
 

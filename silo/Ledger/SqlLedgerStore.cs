@@ -61,6 +61,26 @@ public sealed class SqlLedgerStore(StateStore store, string sequenceColumn) : IL
                 return PostResult.Of(PostOutcome.OrderMismatch);
             }
 
+            if (transaction.RefundsOrder is { } refunded && await ExecuteAsync(connection, tx, """
+                UPDATE mg_biz_order SET accounting_status = 'refunded'
+                WHERE order_id = @id AND customer_id = @org AND business_op = @op AND accounting_status = 'accounted'
+                """, cancellationToken, ("id", refunded.Id), ("org", refunded.CustomerOrgId), ("op", LedgerActions.Pay)) == 0)
+            {
+                await tx.RollbackAsync(cancellationToken);
+                return PostResult.Of(PostOutcome.OrderMismatch);
+            }
+
+            if (transaction.OpensHold is { } hold)
+            {
+                await ExecuteAsync(connection, tx, "INSERT INTO mg_ledger_hold (hold_key, org_id, amount, expires_ms) VALUES (@key, @org, @amount, @expires)",
+                    cancellationToken, ("key", hold.Key), ("org", transaction.OrgId), ("amount", transaction.Amount), ("expires", hold.ExpiresAt.ToUnixTimeMilliseconds()));
+            }
+
+            if (transaction.ClosesHold is { } closed)
+            {
+                await ExecuteAsync(connection, tx, "DELETE FROM mg_ledger_hold WHERE hold_key = @key", cancellationToken, ("key", closed));
+            }
+
             for (var leg = 0; leg < transaction.Legs.Length; leg++)
             {
                 var l = transaction.Legs[leg];
@@ -149,6 +169,21 @@ public sealed class SqlLedgerStore(StateStore store, string sequenceColumn) : IL
         }
 
         return (total, rows.ToImmutable());
+    }, cancellationToken);
+
+    public Task<ImmutableArray<OpenHold>> FindExpiredHoldsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        await using var command = Command(connection, null,
+            "SELECT hold_key, org_id, amount, expires_ms FROM mg_ledger_hold WHERE expires_ms < @now ORDER BY expires_ms LIMIT @limit",
+            ("now", now.ToUnixTimeMilliseconds()), ("limit", (long)limit));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var holds = ImmutableArray.CreateBuilder<OpenHold>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            holds.Add(new OpenHold(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+        }
+
+        return holds.ToImmutable();
     }, cancellationToken);
 
     /// <summary>One change per account (a settle both gives a hold back and charges): sorted, with the strictest floor.</summary>

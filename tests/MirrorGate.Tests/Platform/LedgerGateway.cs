@@ -17,7 +17,10 @@ public sealed class LedgerGateway : IAsyncLifetime
 
     public ILedgerStore Ledger => App.Services.GetRequiredService<ILedgerStore>();
 
-    public async Task InitializeAsync() => _app = await GatewayApp.StartAsync();
+    // The hold sweep runs every second here (5 minutes by default), so a test sees an abandoned hold come back by itself.
+    public async Task InitializeAsync() => _app = await GatewayApp.StartAsync(
+        new Dictionary<string, string?> { ["Wallets:SweepPeriod"] = "00:00:01" },
+        services: static services => services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1)));
 
     public async Task DisposeAsync()
     {

@@ -106,6 +106,50 @@ public abstract class LedgerStoreContractTests : IAsyncLifetime
         Assert.Equal(7_000_000, await Ledger.BalanceAsync(new LedgerAccount(org, LedgerActions.Subjects.Balance)));
     }
 
+    // A hold is listed as open from its reserve until the transaction that closes it, and only once it expired.
+    [Fact]
+    public async Task An_open_hold_is_listed_by_expiry_until_its_close_is_posted()
+    {
+        var org = Unique("org");
+        await Ledger.PostAsync(Recharge("seed-" + org, org, 5_000_000));
+        var hold = LedgerActions.Legs(LedgerActions.Hold, new(org), new Dictionary<string, long> { ["冻结金额"] = 2_000_000 }, floor: 0);
+        var expires = At.AddMinutes(10);
+        Assert.Equal(PostOutcome.Posted, (await Ledger.PostAsync(new LedgerTransaction(org + "/hold", LedgerActions.Hold, org, 2_000_000, At, [.. hold],
+            OpensHold: new HoldMark(org, expires)))).Outcome);
+
+        Assert.DoesNotContain(await OtherNode.FindExpiredHoldsAsync(expires, 1000), h => h.OrgId == org);
+        Assert.Contains(new OpenHold(org, org, 2_000_000, expires), await OtherNode.FindExpiredHoldsAsync(expires.AddMilliseconds(1), 1000));
+
+        var unhold = LedgerActions.Legs(LedgerActions.Unhold, new(org), new Dictionary<string, long> { ["冻结金额"] = 2_000_000 }, floor: 0);
+        Assert.Equal(PostOutcome.Posted, (await Ledger.PostAsync(new LedgerTransaction(org + "/close", LedgerActions.Unhold, org, 2_000_000, At, [.. unhold],
+            ClosesHold: org))).Outcome);
+        Assert.DoesNotContain(await OtherNode.FindExpiredHoldsAsync(DateTimeOffset.MaxValue.AddDays(-1), 1000), h => h.OrgId == org);
+    }
+
+    // A refund flips its charge's order to refunded in the same transaction; a second refund under another id cannot.
+    [Fact]
+    public async Task A_refund_flips_its_order_once_and_never_a_recharge()
+    {
+        var org = Unique("org");
+        var reseller = Unique("reseller");
+        await Ledger.PostAsync(Recharge("seed-" + org, org, 5_000_000));
+        var pay = LedgerActions.Legs(LedgerActions.Pay, new(org, reseller), new Dictionary<string, long> { ["交易金额"] = 1_000_000 }, floor: 0).ToList();
+        var order = Order("p-" + org, org, 1_000_000, At);
+        await Ledger.PostAsync(new LedgerTransaction("pay-" + org, LedgerActions.Pay, org, 1_000_000, At, [.. pay], NewOrder: order));
+
+        var refund = new LedgerTransaction("refund/" + order.Id, LedgerActions.Refund, org, 1_000_000, At, [.. LedgerActions.Reversed(pay)],
+            NewOrder: Order(order.Id + "/refund", org, 1_000_000, At) with { BusinessOp = LedgerActions.Refund }, RefundsOrder: order);
+        Assert.Equal(PostOutcome.Posted, (await Ledger.PostAsync(refund)).Outcome);
+        Assert.Equal(PostOutcome.OrderMismatch, (await OtherNode.PostAsync(refund with { Id = "refund-again/" + order.Id, NewOrder = refund.NewOrder! with { Id = "other" } })).Outcome);
+        Assert.Equal("refunded", (await Ledger.FindOrderAsync(order.Id))!.AccountingStatus);
+        Assert.Equal(5_000_000, await Ledger.BalanceAsync(new LedgerAccount(org, LedgerActions.Subjects.Balance)));
+        Assert.Equal(0, await Ledger.BalanceAsync(new LedgerAccount(reseller, LedgerActions.Subjects.Revenue)));
+
+        var recharge = Order("r-" + org, org, 1_000_000, At) with { BusinessOp = LedgerActions.Recharge };
+        Assert.True(await Ledger.CreateOrderAsync(recharge));
+        Assert.Equal(PostOutcome.OrderMismatch, (await Ledger.PostAsync(refund with { Id = "refund/" + recharge.Id, NewOrder = null, RefundsOrder = recharge })).Outcome);
+    }
+
     // Two nodes creating one order id at once (a retried recharge request): the database decides, one wins.
     [Fact]
     public async Task One_order_id_created_concurrently_from_two_nodes_is_written_once()
