@@ -3,8 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using MirrorGate.SimHosting;
 
 namespace MirrorGate.AlipaySim;
 
@@ -23,21 +22,19 @@ public sealed class AlipaySimulator : IAsyncDisposable
     private readonly string _merchantPublicKeyPem;
     private readonly ConcurrentDictionary<string, Trade> _trades = new();
     private readonly HttpClient _http = new();
+    private Uri? _root;
 
     private AlipaySimulator(string merchantPublicKeyPem)
     {
         _merchantPublicKeyPem = merchantPublicKeyPem;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
+        _app = SimHost.CreateBuilder(typeof(AlipaySimulator), [], standalone: false).Build();
         _app.MapGet("/gateway.do", Cashier);
     }
 
     /// <summary>Alipay's public key (SubjectPublicKeyInfo PEM), for the gateway's <c>Alipay:AlipayPublicKey</c>.</summary>
     public string PublicKeyPem => _key.ExportSubjectPublicKeyInfoPem();
 
-    public Uri GatewayUrl => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/gateway.do");
+    public Uri GatewayUrl => new(_root ?? throw new InvalidOperationException("The simulator has not started."), "gateway.do");
 
     /// <summary>The notifications sent so far, as form fields (to replay or tamper with).</summary>
     public ConcurrentQueue<Dictionary<string, string>> Sent { get; } = new();
@@ -45,7 +42,7 @@ public sealed class AlipaySimulator : IAsyncDisposable
     public static async Task<AlipaySimulator> StartAsync(string merchantPublicKeyPem)
     {
         var sim = new AlipaySimulator(merchantPublicKeyPem);
-        await sim._app.StartAsync();
+        sim._root = await SimHost.StartOnLoopbackAsync(sim._app);
         return sim;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MirrorGate.SimHosting;
 
 namespace MirrorGate.OpenAiSim;
 
@@ -7,25 +8,7 @@ internal static class OpenAiSimApp
 {
     public static WebApplication Build(OpenAiSimOptions options, string[] args, bool standalone)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(OpenAiSimApp).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-
-        // In-process the test's working directory may hold the gateway's appsettings.json: only the command line configures this.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddCommandLine(args);
-        builder.Logging.ClearProviders();
-        if (standalone)
-        {
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-        }
-
-        // Tests stop the simulator with streams still open; don't wait the default 30 s for them.
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var builder = SimHost.CreateBuilder(typeof(OpenAiSimApp), args, standalone);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<SimState>();
         var app = builder.Build();

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using MirrorGate.SimHosting;
 
 namespace MirrorGate.OpenAiSim;
 
@@ -31,10 +30,7 @@ public sealed class OpenAiSimulator : IAsyncDisposable
     {
         options ??= new OpenAiSimOptions();
         var app = OpenAiSimApp.Build(options, [], standalone: false);
-        app.Urls.Add("http://127.0.0.1:0");
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new OpenAiSimulator(app, new Uri(address.TrimEnd('/') + "/"), options);
+        return new OpenAiSimulator(app, await SimHost.StartOnLoopbackAsync(app, cancellationToken), options);
     }
 
     /// <summary>Makes <paramref name="key"/> a valid API key; requests with any other key are answered 401.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MirrorGate.SimHosting;
 
 namespace MirrorGate.SmsSim;
 
@@ -13,23 +14,7 @@ internal static class SmsSimApp
 {
     public static WebApplication Build(string apiKey, string[] args, bool standalone)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(SmsSimApp).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-
-        // In-process the test's working directory may hold the gateway's appsettings.json: only the command line configures this.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddCommandLine(args);
-        builder.Logging.ClearProviders();
-        if (standalone)
-        {
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        }
-
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var builder = SimHost.CreateBuilder(typeof(SmsSimApp), args, standalone);
         builder.Services.AddSingleton(new SmsSimState(apiKey));
         var app = builder.Build();
         app.MapPost("/v1/sms/send", SendAsync);

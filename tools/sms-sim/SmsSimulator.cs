@@ -1,5 +1,4 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using MirrorGate.SimHosting;
 
 namespace MirrorGate.SmsSim;
 
@@ -24,10 +23,7 @@ public sealed class SmsSimulator : IAsyncDisposable
     public static async Task<SmsSimulator> StartAsync(string apiKey = "sms-sim-key", CancellationToken cancellationToken = default)
     {
         var app = SmsSimApp.Build(apiKey, [], standalone: false);
-        app.Urls.Add("http://127.0.0.1:0");
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SmsSimulator(app, new Uri(address.TrimEnd('/') + "/"));
+        return new SmsSimulator(app, await SimHost.StartOnLoopbackAsync(app, cancellationToken));
     }
 
     /// <summary>The messages accepted for <paramref name="phone"/> (all when null), oldest first.</summary>

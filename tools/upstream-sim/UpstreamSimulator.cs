@@ -1,5 +1,4 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using MirrorGate.SimHosting;
 using MirrorGate.UpstreamSim.Control;
 using MirrorGate.UpstreamSim.Diagnostics;
 using MirrorGate.UpstreamSim.Hosting;
@@ -31,10 +30,7 @@ public sealed class UpstreamSimulator : IAsyncDisposable
     {
         options ??= new SimulatorOptions();
         var app = SimulatorApp.Build(options, [], standalone: false);
-        app.Urls.Add("http://127.0.0.1:0");
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var simulator = new UpstreamSimulator(app, new Uri(address), options);
+        var simulator = new UpstreamSimulator(app, await SimHost.StartOnLoopbackAsync(app, cancellationToken), options);
         SimLog.Listening(app.Services.GetRequiredService<ILogger<UpstreamSimulator>>(), simulator.BaseUrl);
         return simulator;
     }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using MirrorGate.SimHosting;
 using MirrorGate.UpstreamSim.Accounts;
 using MirrorGate.UpstreamSim.Auth;
 using MirrorGate.UpstreamSim.Conduit;
@@ -24,30 +24,7 @@ internal static class SimulatorApp
     /// <param name="standalone">Standalone logs to the console; in-process uses <see cref="SimulatorOptions.LoggerFactory"/> or nothing.</param>
     public static WebApplication Build(SimulatorOptions options, string[] args, bool standalone)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(SimulatorApp).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-
-        // In-process the test's working directory may hold the gateway's appsettings.json (Kestrel endpoints,
-        // URLs): the simulator must not pick those up, so only the command line configures it.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddCommandLine(args);
-        builder.Logging.ClearProviders();
-        if (standalone)
-        {
-            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
-            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-        }
-        else if (options.LoggerFactory is { } loggerFactory)
-        {
-            builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
-        }
-
-        // Tests stop the simulator with streams still open; don't wait the default 30 s for them.
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var builder = SimHost.CreateBuilder(typeof(SimulatorApp), args, standalone, options.LoggerFactory);
         AddServices(builder.Services, options);
 
         var app = builder.Build();
