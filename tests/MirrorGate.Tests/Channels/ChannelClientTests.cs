@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -188,22 +187,7 @@ public sealed class ChannelClientTests(ChannelGateway gateway) : IClassFixture<C
     public async Task The_npm_openai_package_chats_whole_and_streamed_through_a_channel()
     {
         await gateway.AddChannelAsync("node", ["sk-node-0001"], ["node-model"]);
-        var scripts = Path.Combine(RepositoryRoot(), "tests", "js");
-        Assert.True(Directory.Exists(Path.Combine(scripts, "node_modules", "openai")), "tests/js/node_modules is missing: deploy/test.sh installs it (npm ci in tests/js).");
-
-        var start = new ProcessStartInfo("node") { WorkingDirectory = scripts, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "channels.mjs", new Uri(gateway.App.BaseAddress, "/v1").ToString(), GatewayApp.ServiceKey, "node-model" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var errors = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(node.ExitCode == 0, $"node failed ({node.ExitCode}): {await errors}");
-
-        var seen = JsonNode.Parse(await output)!;
+        var seen = await NpmOpenAi.RunAsync("channels.mjs", new Uri(gateway.App.BaseAddress, "/v1").ToString(), GatewayApp.ServiceKey, "node-model");
         Assert.StartsWith("This is a test", seen["whole"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(seen["wholeUsage"]!["total_tokens"]!.GetValue<int>() > 0);
         Assert.StartsWith("This is a test", seen["streamed"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -211,18 +195,5 @@ public sealed class ChannelClientTests(ChannelGateway gateway) : IClassFixture<C
         Assert.Equal(gateway.Sim.Options.ReplyChunks, seen["withUsage"]!["completion_tokens"]!.GetValue<int>());
         Assert.Contains("node-model", seen["models"]!.AsArray().Select(m => m!.GetValue<string>()));
         Assert.Equal(3, gateway.Usage.Count(r => r.Model == "node-model"));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Orleans.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Orleans.sln) is not above " + AppContext.BaseDirectory);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using MirrorGate.Tests.Infrastructure;
 using MirrorGate.UpstreamSim;
 
@@ -11,22 +9,7 @@ public sealed class ResponsesNodeTests(ResponsesGateway gateway) : IClassFixture
     [Fact]
     public async Task The_npm_openai_package_creates_streams_continues_and_retrieves_responses()
     {
-        var scripts = Path.Combine(RepositoryRoot(), "tests", "js");
-        Assert.True(Directory.Exists(Path.Combine(scripts, "node_modules", "openai")), "tests/js/node_modules is missing: deploy/test.sh installs it (npm ci in tests/js).");
-
-        var start = new ProcessStartInfo("node") { WorkingDirectory = scripts, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "responses.mjs", new Uri(gateway.App.BaseAddress, "/v1").ToString(), GatewayApp.ServiceKey, "auto" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var errors = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(node.ExitCode == 0, $"node failed ({node.ExitCode}): {await errors}");
-
-        var seen = JsonNode.Parse(await output)!;
+        var seen = await NpmOpenAi.RunAsync("responses.mjs", new Uri(gateway.App.BaseAddress, "/v1").ToString(), GatewayApp.ServiceKey, "auto");
         Assert.Equal(SimReplies.For("Node whole response", 1), seen["whole"]!.GetValue<string>());
         Assert.True(seen["wholeUsage"]!["total_tokens"]!.GetValue<int>() > 0);
 
@@ -38,18 +21,5 @@ public sealed class ResponsesNodeTests(ResponsesGateway gateway) : IClassFixture
             seen["events"]!.AsArray().Select(e => e!.GetValue<string>()));
         Assert.Equal(seen["streamed"]!.GetValue<string>(), seen["retrieved"]!.GetValue<string>());
         Assert.Equal(404, seen["missingStatus"]!.GetValue<int>());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Orleans.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Orleans.sln) is not above " + AppContext.BaseDirectory);
     }
 }

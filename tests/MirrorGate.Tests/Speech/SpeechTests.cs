@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -153,21 +152,7 @@ public sealed class SpeechTests(SpeechGateway gateway) : IClassFixture<SpeechGat
     [Fact]
     public async Task The_npm_openai_package_gets_speech_in_each_format()
     {
-        var scripts = Path.Combine(RepositoryRoot(), "tests", "js");
-        Assert.True(Directory.Exists(Path.Combine(scripts, "node_modules", "openai")), "tests/js/node_modules is missing: deploy/test.sh installs it (npm ci in tests/js).");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = scripts, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "speech.mjs", new Uri(gateway.App.BaseAddress, "/v1").ToString(), GatewayApp.ServiceKey })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var errors = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(node.ExitCode == 0, $"node failed ({node.ExitCode}): {await errors}");
-
-        var seen = JsonNode.Parse(await output)!;
+        var seen = await NpmOpenAi.RunAsync("speech.mjs", new Uri(gateway.App.BaseAddress, "/v1").ToString(), GatewayApp.ServiceKey);
         Assert.Equal(("49443304", "audio/mpeg"), Head(seen["mp3"]!));
         Assert.Equal(("4f676753", "audio/ogg"), Head(seen["opus"]!));
         foreach (var format in new[] { "aac", "flac", "wav", "pcm" })
@@ -178,18 +163,5 @@ public sealed class SpeechTests(SpeechGateway gateway) : IClassFixture<SpeechGat
         }
 
         static (string, string) Head(JsonNode node) => (node["head"]!.GetValue<string>(), node["contentType"]!.GetValue<string>());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Orleans.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (Orleans.sln) is not above " + AppContext.BaseDirectory);
     }
 }
