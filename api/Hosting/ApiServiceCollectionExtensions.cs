@@ -56,7 +56,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChannelKeyCache>();
         services.AddSingleton<ChannelHttp>();
         services.AddSingleton<Platform.Billing.LlmBilling>();
-        services.AddOptions<Platform.Recharge.AlipayOptions>().Bind(builder.Configuration.GetSection(Platform.Recharge.AlipayOptions.SectionName));
+        services.AddOptions<Platform.Recharge.AlipayOptions>().Bind(builder.Configuration.GetSection(Platform.Recharge.AlipayOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Platform.Recharge.AlipayOptions>, Platform.Recharge.AlipayOptionsValidator>();
         services.AddSingleton<ChannelRelay>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());

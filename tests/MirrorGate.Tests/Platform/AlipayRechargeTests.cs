@@ -92,6 +92,23 @@ public sealed class AlipayRechargeTests(AlipayRechargeTests.Gateway gateway) : I
         Assert.Equal("failure", await unsigned.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_gateway_with_half_or_broken_Alipay_settings_refuses_to_start_and_names_them_without_the_key()
+    {
+        const string brokenKey = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----";
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => GatewayApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Alipay:AppId"] = "2021000000000001",
+            ["Alipay:MerchantPrivateKey"] = brokenKey,
+            ["Alipay:GatewayUrl"] = "openapi.alipay.com/gateway.do",
+        }));
+
+        Assert.Contains("AppId, MerchantPrivateKey, AlipayPublicKey and NotifyUrl are needed together", refused.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Alipay:MerchantPrivateKey is not an RSA private key", refused.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Alipay:GatewayUrl must be an absolute http(s) URL", refused.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("bm90IGEga2V5", refused.ToString(), StringComparison.Ordinal);
+    }
+
     private async Task<string> StartRechargeAsync(HttpClient client, string amount)
     {
         var answer = await (await client.PostAsJsonAsync("/unipay/user_recharge.dspy", new { provider = "alipay", amount = decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), currency = "CNY" }))
