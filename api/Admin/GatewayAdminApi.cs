@@ -60,6 +60,9 @@ public static class GatewayAdminApi
         // Gateway-defined: pricing programs, LLM products and customer discounts of the 元境 platform (docs/ledger.md).
         Platform.Pricing.PricingAdminApi.Map(admin);
 
+        // chatgpt-gateway's proxy health check, with its ?admin_password= form (docs/proxies.md).
+        Proxies.ProxyAdminApi.Map(family);
+
         // The no-login link is opened by end users, so it is outside the admin password.
         family.MapGet("/not-login", NotLoginAsync);
 
