@@ -57,6 +57,12 @@ public sealed partial class ProxyChecker(ProxyPool pool, IOptionsMonitor<ProxyOp
         {
             error = $"no answer within {settings.ProbeTimeout.TotalSeconds:0.#} s";
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Anything else (a proxy the handler cannot use, a broken stream) is this proxy's failure, never the
+            // monitor's: an exception escaping a background service stops the host. The type only, not the message.
+            error = exception.GetType().Name;
+        }
 
         var latency = Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 1);
         if (error is not null)
