@@ -69,6 +69,24 @@ public sealed class ProxyPoolTests(ProxyPoolGateway gateway) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task A_pooled_accounts_token_renewal_goes_through_its_assigned_proxy()
+    {
+        await WaitUntilDeadProxyIsDownAsync();
+        var email = Enumerable.Range(0, 100).Select(i => $"renew-{i}@example.com").First(e => gateway.Pool.Pick(e)!.Scheme == "http");
+        await App.AddPooledAccountAsync(email);
+        var mirror = await App.MirrorTokenAsync("renew-user", email);
+        App.Simulator.RevokeAccessTokens(email);
+        var before = gateway.Http.Forwarded.Count;
+
+        using var answer = await App.CreateClient(mirror).ChatAsync("after revocation");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var during = gateway.Http.Forwarded.Skip(before).ToList();
+        Assert.Contains("POST /oauth/token", during);
+        Assert.Contains(during, r => r.EndsWith("/conversation", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Check_proxy_probes_now_reports_each_proxy_masked_and_answers_502_while_one_is_down()
     {
         using var anonymous = App.CreateClient();
