@@ -19,7 +19,11 @@ internal sealed class AdminAuthFilter(IOptionsMonitor<GatewayApiOptions> options
         }
 
         var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        if (!BearerHeader.SecretEquals(BearerHeader.Token(header) ?? string.Empty, password))
+        var presented = BearerHeader.Token(header)
+            ?? (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<AdminPasswordInQuery>() is not null
+                ? context.HttpContext.Request.Query["admin_password"].ToString()
+                : null);
+        if (!BearerHeader.SecretEquals(presented ?? string.Empty, password))
         {
             return AdminResults.Error(StatusCodes.Status401Unauthorized, "Unauthorized");
         }

@@ -61,6 +61,9 @@ public static class GatewayAdminApi
         Platform.Pricing.PricingAdminApi.Map(admin);
         Platform.Accounting.WalletAdminApi.Map(admin);
 
+        // chatgpt-gateway's proxy health check, with its ?admin_password= form (docs/proxies.md).
+        Proxies.ProxyAdminApi.Map(family);
+
         // The no-login link is opened by end users, so it is outside the admin password.
         family.MapGet("/not-login", NotLoginAsync);
 

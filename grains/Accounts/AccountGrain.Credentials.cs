@@ -2,6 +2,7 @@ using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.Grains.Storage;
 using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.Proxies;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -150,7 +151,7 @@ public sealed partial class AccountGrain
             return new SpendOutcome(decided ?? CredentialResult.Fail(AccountError.UpstreamUnavailable, "Another node is renewing this account's token right now; retry shortly."), null);
         }
 
-        return new SpendOutcome(null, await ExchangeAsync(refreshToken, sessionToken, state.State.ProxyUrl));
+        return new SpendOutcome(null, await ExchangeAsync(refreshToken, sessionToken, ProxyOf(state.State.ProxyUrl)));
     }
 
     /// <summary>
@@ -205,7 +206,15 @@ public sealed partial class AccountGrain
     private static bool IsTransient(UpstreamFailure failure) =>
         failure.Kind is UpstreamFailureKind.Network or UpstreamFailureKind.ServerError or UpstreamFailureKind.RateLimited;
 
-    private AccountCredential Credential(AccountState s) => new(AccountId, s.AccessToken!.Value, s.DeviceId, s.TeamAccountId, s.ProxyUrl) { ExpiresAt = s.AccessTokenExpiresAt };
+    private AccountCredential Credential(AccountState s) => new(AccountId, s.AccessToken!.Value, s.DeviceId, s.TeamAccountId, ProxyOf(s.ProxyUrl)) { ExpiresAt = s.AccessTokenExpiresAt };
+
+    /// <summary>
+    /// The one place an account's proxy is decided, for every upstream call made as it (the credential the front end
+    /// uses for chat, files, speech and voice; renewal; the check at registration): its own proxy, else its
+    /// assignment in the node's proxy pool (<see cref="ProxyPool"/>: stable per account, healthy proxies first), else
+    /// none. The assignment is not stored: it follows the pool's health and configuration.
+    /// </summary>
+    private string? ProxyOf(string? own) => own ?? proxies.AssignedTo(AccountId);
 
     /// <summary>A decision reached without spending (<see cref="Decided"/>), or the exchange that spent the token.</summary>
     private sealed record SpendOutcome(CredentialResult? Decided, TokenExchange? Exchange);

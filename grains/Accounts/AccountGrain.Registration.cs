@@ -48,7 +48,7 @@ public sealed partial class AccountGrain
         }
 
         var teamAccountId = registration.TeamAccountId ?? state.State.TeamAccountId;
-        var proxyUrl = registration.ProxyUrl ?? state.State.ProxyUrl;
+        var proxyUrl = ProxyOf(registration.ProxyUrl ?? state.State.ProxyUrl);
         var check = await upstream.CheckAccountAsync(new UpstreamCredential(AccountId, access.Value.Value, deviceId, teamAccountId, proxyUrl), CancellationToken.None);
         if (!check.IsSuccess && check.Failure.Kind is UpstreamFailureKind.Unauthorized)
         {

@@ -5,6 +5,7 @@ using MirrorGate.GrainInterfaces.Pool;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Storage;
 using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.Proxies;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ namespace MirrorGate.Grains.Accounts;
 public sealed partial class AccountGrain(
     [PersistentState("account")] IPersistentState<AccountState> state,
     IChatGptClient upstream,
+    ProxyPool proxies,
     IOptions<AccountRenewalOptions> renewalOptions,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable, IRetainsUnsavedState

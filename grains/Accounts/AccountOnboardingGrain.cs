@@ -3,6 +3,7 @@ using MirrorGate.GrainInterfaces.Secrets;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Storage;
 using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.Proxies;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,7 @@ public sealed record AccountOnboardingState
 public sealed partial class AccountOnboardingGrain(
     [PersistentState("account-onboarding")] IPersistentState<AccountOnboardingState> state,
     IChatGptClient upstream,
+    ProxyPool proxies,
     IOptions<AccountRenewalOptions> renewalOptions,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
     ILogger<AccountOnboardingGrain> logger) : Grain, IAccountOnboardingGrain, IRetainsUnsavedState
@@ -89,7 +91,7 @@ public sealed partial class AccountOnboardingGrain(
         string? email = null;
         if (registration.RefreshToken is { } refreshToken)
         {
-            var refreshed = await upstream.RefreshAsync(refreshToken.Value, registration.ProxyUrl, CancellationToken.None);
+            var refreshed = await upstream.RefreshAsync(refreshToken.Value, ExchangeProxy(registration), CancellationToken.None);
             if (!refreshed.IsSuccess)
             {
                 await ReleaseClaimAsync();
@@ -100,7 +102,7 @@ public sealed partial class AccountOnboardingGrain(
         }
         else
         {
-            var exchanged = await upstream.ExchangeSessionTokenAsync(session!.Value.Value, registration.ProxyUrl, CancellationToken.None);
+            var exchanged = await upstream.ExchangeSessionTokenAsync(session!.Value.Value, ExchangeProxy(registration), CancellationToken.None);
             if (!exchanged.IsSuccess)
             {
                 await ReleaseClaimAsync();
@@ -124,6 +126,12 @@ public sealed partial class AccountOnboardingGrain(
         });
         return null;
     }
+
+    /// <summary>
+    /// The first exchange happens before the account id is known, so a pool proxy is chosen by this grain's key (the
+    /// token's import key); later calls use the account's own assignment (<c>AccountGrain.ProxyOf</c>).
+    /// </summary>
+    private string? ExchangeProxy(AccountRegistration registration) => registration.ProxyUrl ?? proxies.AssignedTo(this.GetPrimaryKeyString());
 
     /// <summary>Gives the stored tokens to the account's grain; once it holds them, this grain forgets them.</summary>
     private async Task<AccountResult> HandOverAsync(AccountRegistration registration)

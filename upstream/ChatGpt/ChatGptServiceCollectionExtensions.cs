@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MirrorGate.Upstream.ChatGpt.Http;
+using MirrorGate.Upstream.Proxies;
 
 namespace MirrorGate.Upstream.ChatGpt;
 
@@ -28,6 +29,7 @@ public static class ChatGptServiceCollectionExtensions
         services.TryAddSingleton<IChatGptClient, ChatGptClient>();
         services.TryAddSingleton<Speech.IChatGptSpeech, Speech.ChatGptSpeech>();
         services.TryAddSingleton<Voice.IChatGptVoice, Voice.ChatGptVoice>();
+        services.AddProxyPool(configuration);
         return services;
     }
 }

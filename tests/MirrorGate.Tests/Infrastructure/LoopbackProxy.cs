@@ -27,6 +27,9 @@ public sealed class LoopbackProxy : IAsyncDisposable
     /// <summary>The Proxy-Authorization header values of the requests forwarded.</summary>
     public List<string> Credentials { get; } = [];
 
+    /// <summary>The method and path of each request forwarded, e.g. <c>POST /oauth/token</c>.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Forwarded { get; } = new();
+
     public static async Task<LoopbackProxy> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -49,6 +52,7 @@ public sealed class LoopbackProxy : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _requests);
+        Forwarded.Enqueue($"{context.Request.Method} {context.Request.Path}");
         lock (Credentials)
         {
             Credentials.Add(credentials);

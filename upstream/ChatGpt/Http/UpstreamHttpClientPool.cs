@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using MirrorGate.Upstream.Proxies;
 
 namespace MirrorGate.Upstream.ChatGpt.Http;
 
@@ -60,23 +61,6 @@ internal sealed class UpstreamHttpClientPool(IOptions<ChatGptOptions> options) :
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    private static WebProxy CreateProxy(string proxyUrl)
-    {
-        var uri = new Uri(proxyUrl, UriKind.Absolute);
-        if (uri.Scheme is not ("http" or "https" or "socks4" or "socks4a" or "socks5"))
-        {
-            throw new UriFormatException($"Unsupported proxy scheme '{uri.Scheme}'.");
-        }
-
-        var proxy = new WebProxy(new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty }.Uri);
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-        {
-            var separator = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            var user = Uri.UnescapeDataString(separator < 0 ? uri.UserInfo : uri.UserInfo[..separator]);
-            var password = separator < 0 ? string.Empty : Uri.UnescapeDataString(uri.UserInfo[(separator + 1)..]);
-            proxy.Credentials = new NetworkCredential(user, password);
-        }
-
-        return proxy;
-    }
+    /// <summary>Schemes http, https, socks4, socks4a, socks5 and socks5h (the last sent as socks5; see <see cref="ProxyEndpoint.CreateWebProxy"/>).</summary>
+    private static WebProxy CreateProxy(string proxyUrl) => ProxyEndpoint.CreateWebProxy(proxyUrl);
 }
