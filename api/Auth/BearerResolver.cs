@@ -11,6 +11,7 @@ using MirrorGate.Grains.Secrets;
 using MirrorGate.Grains.Tokens;
 using MirrorGate.Grains.Users;
 using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.Proxies;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.Auth;
@@ -35,6 +36,7 @@ public sealed class BearerResolver(
     IGrainFactory grains,
     OAuthHook oauth,
     DownApiKeys platformKeys,
+    ProxyPool proxies,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
 {
     private static readonly string[] TeamHeaders = ["ChatGPT-Account-ID", "Team-Account-ID", "X-ChatGPT-Account-ID"];
@@ -112,7 +114,7 @@ public sealed class BearerResolver(
         return shape switch
         {
             BearerKind.AccessToken => ResolveAccessToken(token, team),
-            BearerKind.DeviceId => BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("device:" + token[..8], null, token, team))),
+            BearerKind.DeviceId => BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("device:" + token[..8], null, token, team, proxies.AssignedTo("device:" + token)))),
             BearerKind.RefreshToken => await ResolveRenewableAsync(AccountIds.ForRefreshTokenHash(protector.LookupHash(token)), new AccountRegistration(null, new Secret(token), null, team, JoinPool: false)),
             BearerKind.SessionToken => await ResolveRenewableAsync(AccountIds.ForSessionTokenHash(protector.LookupHash(token)), new AccountRegistration(null, null, new Secret(token), team, JoinPool: false)),
             _ => BearerResolution.Refuse("The bearer value is not a key, token or device id this gateway knows."),
@@ -154,7 +156,8 @@ public sealed class BearerResolver(
         }
 
         var hash = protector.LookupHash(token);
-        return BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("at:" + hash[..12], token, DeviceIdFor(hash), team)));
+        // A caller's own token has no account grain: its proxy is picked from the pool here, stable per token.
+        return BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("at:" + hash[..12], token, DeviceIdFor(hash), team, proxies.AssignedTo("at:" + hash))));
     }
 
     private async ValueTask<BearerResolution> ResolveRenewableAsync(string accountId, AccountRegistration registration)

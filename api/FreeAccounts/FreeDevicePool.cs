@@ -1,6 +1,7 @@
 using MirrorGate.Api.TokenFiles;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Upstream.ChatGpt;
+using MirrorGate.Upstream.Proxies;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Api.FreeAccounts;
@@ -16,6 +17,7 @@ public sealed class FreeDevicePool
     private readonly IOptionsMonitor<FreeAccountsOptions> _options;
     private readonly IOptionsMonitor<TokenFilesOptions> _files;
     private readonly TimeProvider _time;
+    private readonly ProxyPool _proxies;
     private readonly Lock _gate = new();
     private readonly string[] _generated;
     private string[] _fromFile = [];
@@ -23,8 +25,9 @@ public sealed class FreeDevicePool
     private DateTimeOffset _nextFileCheck = DateTimeOffset.MinValue;
     private long _cursor = -1;
 
-    public FreeDevicePool(IOptionsMonitor<FreeAccountsOptions> options, IOptionsMonitor<TokenFilesOptions> files, [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
+    public FreeDevicePool(IOptionsMonitor<FreeAccountsOptions> options, IOptionsMonitor<TokenFilesOptions> files, ProxyPool proxies, [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
     {
+        _proxies = proxies;
         _options = options;
         _files = files;
         _time = time;
@@ -47,7 +50,9 @@ public sealed class FreeDevicePool
 
             var index = (int)((++_cursor & long.MaxValue) % total);
             var device = index < _generated.Length ? _generated[index] : _fromFile[index - _generated.Length];
-            credential = new UpstreamCredential("free:" + device[..8], null, device);
+            // A free id is no account grain, so its proxy is picked here, the same way (stable per id, healthy first).
+            var id = "free:" + device[..8];
+            credential = new UpstreamCredential(id, null, device, ProxyUrl: _proxies.AssignedTo(id));
             return true;
         }
     }

@@ -69,6 +69,21 @@ public sealed class ProxyPoolTests(ProxyPoolGateway gateway) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task A_callers_own_access_token_goes_through_a_pool_proxy_too()
+    {
+        await WaitUntilDeadProxyIsDownAsync();
+        var account = App.Simulator.AddAccount("own-token@example.com");
+        var (httpBefore, socksBefore) = (gateway.Http.Requests, gateway.Socks.BytesRelayed);
+
+        // The service key followed by the caller's own ChatGPT token: no account grain, the resolver picks the proxy.
+        using var answer = await App.CreateClient($"{GatewayApp.ServiceKey} {account.AccessToken}").ChatAsync("own token via the pool");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(SimReplies.For("own token via the pool", 1), await answer.ContentAsync());
+        Assert.True(gateway.Http.Requests > httpBefore || gateway.Socks.BytesRelayed > socksBefore, "the caller's own token connected directly, not through the pool");
+    }
+
+    [Fact]
     public async Task A_pooled_accounts_token_renewal_goes_through_its_assigned_proxy()
     {
         await WaitUntilDeadProxyIsDownAsync();
