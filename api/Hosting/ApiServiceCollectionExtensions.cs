@@ -57,6 +57,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ChannelHttp>();
         services.AddSingleton<Platform.Billing.LlmBilling>();
         services.AddOptions<Platform.Recharge.AlipayOptions>().Bind(builder.Configuration.GetSection(Platform.Recharge.AlipayOptions.SectionName));
+        services.AddOptions<Platform.Video.VideoOptions>().Bind(builder.Configuration.GetSection(Platform.Video.VideoOptions.SectionName))
+            .Validate(o => o.StreamInterval > TimeSpan.Zero && o.CallbackBaseUrl is null or { IsAbsoluteUri: true }, "Video:StreamInterval must be positive and Video:CallbackBaseUrl absolute.")
+            .ValidateOnStart();
         services.AddSingleton<ChannelRelay>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());
