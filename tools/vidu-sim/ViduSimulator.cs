@@ -18,7 +18,7 @@ namespace MirrorGate.ViduSim;
 /// <para>
 /// Faults, per task, by a marker in its prompt: <c>[fail]</c> ends failed; <c>[never]</c> stays processing; <c>[slow]</c>
 /// takes five times as long; <c>[submit-5xx]</c> answers the submit with 500; <c>[callback-first]</c> keeps answering
-/// queries with <c>processing</c> until the final callback was delivered; <c>[dup-callback]</c> sends the final callback
+/// queries with <c>processing</c> until the final callback is sent (so only a callback can make the task finish early); <c>[dup-callback]</c> sends the final callback
 /// three times, plus a stale <c>processing</c> one after it.
 /// </para>
 /// </summary>
@@ -183,13 +183,14 @@ public sealed class ViduSimulator : IAsyncDisposable
 
             await Task.Delay(step / 2, _stopping.Token);
             task.Move(task.Has("[fail]") ? "failed" : "success", task.Has("[fail]") ? null : 100);
+            // From the moment the final callback is sent, queries see the final state too ([callback-first]).
+            task.FinalCallbackSent = true;
             var copies = task.Has("[dup-callback]") ? 3 : 1;
             for (var i = 0; i < copies; i++)
             {
                 await CallbackAsync(task);
             }
 
-            task.FinalCallbackDone = true;
             if (task.Has("[dup-callback]"))
             {
                 // A stale callback arriving after the final one (out of order).
@@ -243,7 +244,7 @@ public sealed class ViduSimulator : IAsyncDisposable
 
         public long Credits { get; } = (body["duration"]?.GetValue<int>() ?? 5) * 10;
 
-        public volatile bool FinalCallbackDone;
+        public volatile bool FinalCallbackSent;
 
         public bool Has(string marker) => prompt.Contains(marker, StringComparison.Ordinal);
 
@@ -264,7 +265,7 @@ public sealed class ViduSimulator : IAsyncDisposable
                 (state, progress) = (_state, _progress);
             }
 
-            if (forQuery && Has("[callback-first]") && state is "success" or "failed" && !FinalCallbackDone)
+            if (forQuery && Has("[callback-first]") && state is "success" or "failed" && !FinalCallbackSent)
             {
                 (state, progress) = ("processing", 50);
             }
