@@ -125,7 +125,7 @@ public sealed class VideoTaskTests(VideoGateway gateway) : IClassFixture<VideoGa
         var lines = await InferAsync(session, new { llmid = TextModel, prompt = "early bird [callback-first]", duration = 2, resolution = "540p" });
 
         Assert.Equal("SUCCEEDED", lines[^1]["status"]!.GetValue<string>());
-        Assert.True(gateway.Vidu.CallbacksDelivered >= delivered + 2, "the processing and success callbacks were delivered");
+        await Eventually.WaitUntilAsync(() => gateway.Vidu.CallbacksDelivered >= delivered + 2, "the processing and success callbacks were delivered");
         await gateway.AssertLedgerAsync(org, 19.6m);
     }
 
@@ -133,7 +133,7 @@ public sealed class VideoTaskTests(VideoGateway gateway) : IClassFixture<VideoGa
     public async Task A_forged_or_stale_dated_callback_is_refused_and_changes_nothing()
     {
         var (org, session) = await gateway.CustomerAsync(20m);
-        using var response = await session.PostAsJsonAsync("/llmage/vidu_inference.dspy", new { llmid = TextModel, prompt = "stuck [never]", duration = 2, resolution = "720p" });
+        using var response = await OpenStreamAsync(session, new { llmid = TextModel, prompt = "stuck [never]", duration = 2, resolution = "720p" });
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var taskId = JsonNode.Parse((await reader.ReadLineAsync())!)!["taskid"]!.GetValue<string>();
         var upstreamId = gateway.Vidu.Submitted.Single(s => s.Value["prompt"]?.GetValue<string>() == "stuck [never]").Key;
@@ -158,7 +158,7 @@ public sealed class VideoTaskTests(VideoGateway gateway) : IClassFixture<VideoGa
     {
         var (org, session) = await gateway.CustomerAsync(20m);
         string taskId;
-        using (var response = await session.PostAsJsonAsync("/llmage/vidu_inference.dspy", new { llmid = TextModel, prompt = "left early", duration = 4, resolution = "720p" }))
+        using (var response = await OpenStreamAsync(session, new { llmid = TextModel, prompt = "left early", duration = 4, resolution = "720p" }))
         {
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             taskId = JsonNode.Parse((await reader.ReadLineAsync())!)!["taskid"]!.GetValue<string>();
@@ -249,6 +249,10 @@ public sealed class VideoTaskTests(VideoGateway gateway) : IClassFixture<VideoGa
 
         Assert.Empty((await DspyAsync(stranger, "/llmage/get_my_asynctasks.dspy"))["data"]!["tasks"]!.AsArray());
     }
+
+    /// <summary>Starts a stream and returns once its headers arrived, leaving the lines to read (or not).</summary>
+    private static Task<HttpResponseMessage> OpenStreamAsync(HttpClient session, object body) =>
+        session.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/llmage/vidu_inference.dspy") { Content = JsonContent.Create(body) }, HttpCompletionOption.ResponseHeadersRead);
 
     public static TheoryData<string, string> BadRequests => new()
     {
