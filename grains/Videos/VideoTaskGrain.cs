@@ -144,6 +144,9 @@ public sealed partial class VideoTaskGrain(
         }
 
         var answer = await vidu.SubmitAsync(start.Kind, body, CancellationToken.None);
+
+        // The body (prompt, inline images of up to megabytes) is not needed again: a task is never submitted twice.
+        state.State.Start = start with { UpstreamBody = "{}" };
         if (answer.Task is not { } task)
         {
             LogSubmitFailed(logger, TaskId, answer.Error!);

@@ -107,7 +107,18 @@ public static partial class VideoApi
             while (!view.IsFinished)
             {
                 await Task.Delay(interval, aborted);
-                if (await task.GetAsync() is not { } next)
+                VideoTaskView? next;
+                try
+                {
+                    next = await task.GetAsync();
+                }
+                catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                {
+                    // The silo holding the task is going away; the task resumes elsewhere, and the next look finds it.
+                    continue;
+                }
+
+                if (next is null)
                 {
                     return;
                 }
