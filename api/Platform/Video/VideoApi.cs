@@ -81,7 +81,7 @@ public static partial class VideoApi
         }
 
         var taskId = NewTaskId();
-        var callback = settings.CallbackBaseUrl is { } callbackBase ? new Uri(callbackBase, CallbackPath + "?taskid=" + taskId).ToString() : null;
+        var callback = settings.CallbackBaseUrl is { } callbackBase ? CallbackBase(callbackBase) + CallbackPath + "?taskid=" + taskId : null;
         var order = new ChargeOrder(caller.UserId, product.ResellerOrgId, product.ProviderOrgId, product.LlmId, product.Name, product.Model, usage.ToJsonString(), amount, cost);
         var task = grains.GetGrain<IVideoTaskGrain>(taskId);
         var started = await task.StartAsync(new VideoTaskStart(caller.UserId, caller.OrgId, kind, request.UpstreamBody(product.Model).ToJsonString(), order, callback));
@@ -310,15 +310,20 @@ public static partial class VideoApi
     /// our task; the body names Vidu's. A verified callback makes the task query Vidu at once. Answers 200 either way
     /// (as the original's <c>vidu_callback.dspy</c> does), so Vidu does not retry what will never verify.
     /// </summary>
-    private static async Task<IResult> CallbackAsync(HttpContext context, IGrainFactory grains, IOptionsMonitor<ViduOptions> vidu, [FromKeyedServices(GatewayClock.Key)] TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> CallbackAsync(
+        HttpContext context, IGrainFactory grains, IOptionsMonitor<ViduOptions> vidu, IOptionsMonitor<VideoOptions> video,
+        [FromKeyedServices(GatewayClock.Key)] TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(VideoApi).FullName!);
         var request = context.Request;
         var settings = vidu.CurrentValue;
         var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty;
         string? Header(string name) => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null;
-        if (string.IsNullOrEmpty(settings.ApiToken)
-            || !ViduCallbackSignature.Verify(settings.ApiToken, request.Method, request.PathBase + request.Path, query, Header, time.GetUtcNow(), settings.CallbackClockSkew))
+
+        // Vidu signs the path of the callback_url it was given, which a proxy in front may have shortened since: the
+        // configured base decides. Without one no callback_url was ever given, so no callback is genuine.
+        if (string.IsNullOrEmpty(settings.ApiToken) || video.CurrentValue.CallbackBaseUrl is not { } callbackBase
+            || !ViduCallbackSignature.Verify(settings.ApiToken, request.Method, new Uri(CallbackBase(callbackBase) + CallbackPath).AbsolutePath, query, Header, time.GetUtcNow(), settings.CallbackClockSkew))
         {
             LogRefusedCallback(logger, "its signature does not verify");
             return DspyResults.Error("signature does not verify");
@@ -342,6 +347,9 @@ public static partial class VideoApi
 
         return await grains.GetGrain<IVideoTaskGrain>(taskId).ReportCallbackAsync(upstream.Id) ? DspyResults.Ok() : DspyResults.Error("unknown task");
     }
+
+    /// <summary>The configured base without a trailing slash, so a base with a path (behind a proxy prefix) keeps it.</summary>
+    private static string CallbackBase(Uri callbackBase) => callbackBase.ToString().TrimEnd('/');
 
     /// <summary>A 21-character id, the shape of the original's <c>getID()</c> (research D.2).</summary>
     private static string NewTaskId() => RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 21);
