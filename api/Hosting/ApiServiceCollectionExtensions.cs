@@ -58,6 +58,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<Platform.Billing.LlmBilling>();
         services.AddOptions<Platform.Recharge.AlipayOptions>().Bind(builder.Configuration.GetSection(Platform.Recharge.AlipayOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Platform.Recharge.AlipayOptions>, Platform.Recharge.AlipayOptionsValidator>();
+        services.AddOptions<Platform.Video.VideoOptions>().Bind(builder.Configuration.GetSection(Platform.Video.VideoOptions.SectionName))
+            .Validate(o => o.StreamInterval > TimeSpan.Zero && o.CallbackBaseUrl is null or { IsAbsoluteUri: true }, "Video:StreamInterval must be positive and Video:CallbackBaseUrl absolute.")
+            .ValidateOnStart();
         services.AddSingleton<ChannelRelay>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());

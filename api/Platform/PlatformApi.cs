@@ -5,6 +5,7 @@ using MirrorGate.Api.Platform.Accounting;
 using MirrorGate.Api.Platform.Orders;
 using MirrorGate.Api.Platform.Pricing;
 using MirrorGate.Api.Platform.Recharge;
+using MirrorGate.Api.Platform.Video;
 
 namespace MirrorGate.Api.Platform;
 
@@ -24,6 +25,7 @@ public static class PlatformApi
         platform.MapOrders();
         platform.MapPricing();
         platform.MapRecharge();
+        platform.MapVideo();
         return routes;
     }
 

@@ -3,6 +3,7 @@ using MirrorGate.Grains.Hooks;
 using MirrorGate.Grains.Models;
 using MirrorGate.Grains.Secrets;
 using MirrorGate.Grains.Tokens;
+using MirrorGate.Grains.Videos;
 using MirrorGate.Grains.Wallets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<AccountOnboarding>();
         services.AddHookTransport(configuration);
         services.AddOptions<WalletOptions>().Bind(configuration.GetSection(WalletOptions.SectionName));
+        services.AddVideoTasks(configuration);
         return services;
     }
 }

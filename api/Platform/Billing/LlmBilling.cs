@@ -54,16 +54,27 @@ public sealed partial class LlmBilling(IGrainFactory grains, [FromKeyedServices(
     internal async Task<(decimal Amount, decimal Cost, string UsageJson, string? Error)> PriceAsync(Caller caller, LlmProduct product, int promptTokens, int completionTokens)
     {
         var usage = new JsonObject { ["model"] = product.Model, ["prompt_tokens"] = promptTokens, ["completion_tokens"] = completionTokens };
+        var (amount, cost, error) = await PriceUsageAsync(grains, time, caller.PlatformOrgId!, product, usage);
+        return (amount, cost, usage.ToJsonString(), error);
+    }
+
+    /// <summary>
+    /// What <paramref name="orgId"/> pays for <paramref name="usage"/> of <paramref name="product"/>: the program's price
+    /// after the customer's discount, in ledger units; the error in the platform's words when it cannot be priced.
+    /// Shared by every paid product (token calls here, video tasks in <c>Platform/Video</c>).
+    /// </summary>
+    internal static async Task<(decimal Amount, decimal Cost, string? Error)> PriceUsageAsync(IGrainFactory grains, TimeProvider time, string orgId, LlmProduct product, JsonObject usage)
+    {
         var (quote, error) = await PricingApi.QuoteAsync(grains, product.Ppid, usage, time);
         if (quote is null)
         {
-            return (0, 0, usage.ToJsonString(), error);
+            return (0, 0, error);
         }
 
-        var discount = await grains.GetGrain<ICustomerDiscountGrain>(ICustomerDiscountGrain.KeyOf(product.ResellerOrgId, caller.PlatformOrgId!)).GetAsync();
+        var discount = await grains.GetGrain<ICustomerDiscountGrain>(ICustomerDiscountGrain.KeyOf(product.ResellerOrgId, orgId)).GetAsync();
 
         // The ledger's unit is 0.000001; a charge of nothing still reserves one unit, so every call leaves an order.
-        return (Math.Max(LedgerUnit, Math.Round(quote.Amount * discount, 6, MidpointRounding.AwayFromZero)), Math.Round(quote.Cost, 6, MidpointRounding.AwayFromZero), usage.ToJsonString(), null);
+        return (Math.Max(LedgerUnit, Math.Round(quote.Amount * discount, 6, MidpointRounding.AwayFromZero)), Math.Round(quote.Cost, 6, MidpointRounding.AwayFromZero), null);
     }
 
     private const decimal LedgerUnit = 0.000001m;

@@ -43,19 +43,22 @@ public sealed class GrainCluster : IAsyncDisposable
     /// <param name="postgres">Put grain state on a fresh PostgreSQL schema instead of a shared SQLite file.</param>
     /// <param name="clock">The gateway's clock in every silo (Orleans keeps real time).</param>
     /// <param name="simulator">A simulator started beforehand (the cluster stops only one it started itself).</param>
-    public static async Task<GrainCluster> StartAsync(int silos = 3, bool postgres = false, TimeProvider? clock = null, UpstreamSimulator? simulator = null)
+    /// <param name="settings">More configuration for every silo (e.g. another upstream's address).</param>
+    /// <param name="services">More service registrations for every silo (e.g. faster reminders).</param>
+    public static async Task<GrainCluster> StartAsync(int silos = 3, bool postgres = false, TimeProvider? clock = null, UpstreamSimulator? simulator = null,
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var ownsSimulator = simulator is null;
         simulator ??= await UpstreamSimulator.StartAsync();
         var data = new TempDirectory();
         var database = postgres ? await PostgresTestDatabase.CreateAsync() : null;
-        var settings = new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Secrets:Key"] = Convert.ToBase64String(new byte[32]),
             ["ChatGpt:BackendBaseUrl"] = simulator.BaseUrl.ToString(),
             ["ChatGpt:AuthBaseUrl"] = simulator.BaseUrl.ToString(),
         };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
         var databasePath = Path.Combine(data.Path, "cluster.db");
 
         var builder = new InProcessTestClusterBuilder((short)silos);
@@ -63,6 +66,7 @@ public sealed class GrainCluster : IAsyncDisposable
         {
             silo.Services.AddMirrorGateDomain(configuration, data.Path, sharedKeyRequired: false);
             silo.Services.AddChatGptUpstream(configuration);
+            services?.Invoke(silo.Services);
             if (clock is not null)
             {
                 silo.Services.AddKeyedSingleton(GatewayClock.Key, clock);
