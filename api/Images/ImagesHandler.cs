@@ -119,12 +119,18 @@ public sealed partial class ImagesHandler(
             catch (UpstreamStreamBrokenException ex)
             {
                 LogStreamBroken(logger, turn.AccountId ?? caller.LogId, attempt, ex.Message);
-                if (attempt < attempts && pointers.Count == 0)
-                {
-                    continue;
-                }
 
-                return (null, new GatewayFailure(StatusCodes.Status502BadGateway, "upstream_stream_broken", "The upstream's image conversation broke off: " + ex.Message));
+                // An image the stream already named exists upstream: it is fetched rather than made again (the break cost
+                // only the closing text). Without one, nothing is lost by starting over.
+                if (pointers.Count == 0)
+                {
+                    if (attempt < attempts)
+                    {
+                        continue;
+                    }
+
+                    return (null, new GatewayFailure(StatusCodes.Status502BadGateway, "upstream_stream_broken", "The upstream's image conversation broke off: " + ex.Message));
+                }
             }
 
             if (pointers.Count == 0)
