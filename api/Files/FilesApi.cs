@@ -13,10 +13,10 @@ public static class FilesApi
     public static RouteGroupBuilder MapFiles(this RouteGroupBuilder api)
     {
         api.MapPost("/files", (HttpContext context, FilesHandler handler) => handler.UploadAsync(context, (Caller)context.Items[typeof(Caller)]!));
-        api.MapGet("/files/{id}", (HttpContext context, string id, FileIds ids) =>
+        api.MapGet("/files/{id}", (HttpContext context, string id, FileReferences references) =>
         {
             var caller = (Caller)context.Items[typeof(Caller)]!;
-            var (files, _, error) = new FileReferences(ids).Resolve(caller, [new ChatMessage("user", string.Empty) { FileIds = [id] }]);
+            var (files, _, error) = references.Resolve(caller, [new ChatMessage("user", string.Empty) { FileIds = [id] }]);
             return error ?? (files.Count == 1 ? Results.Json(FilesHandler.FileObject(id, files[id])) : FileReferences.NotFound(id));
         });
         return api;

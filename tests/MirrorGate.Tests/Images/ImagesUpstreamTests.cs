@@ -49,7 +49,6 @@ public sealed class ImagesUpstreamTests
     {
         new SimFault(SimFaultKind.RateLimited, ClearsInSeconds: 300),
         new SimFault(SimFaultKind.ServerError, StatusCode: 503),
-        new SimFault(SimFaultKind.ServerError, StatusCode: 500),
     };
 
     [Theory]
