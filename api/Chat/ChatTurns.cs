@@ -33,7 +33,8 @@ public sealed class ChatTurns(
     /// <param name="temporary">A temporary chat (<c>history_and_training_disabled</c>): the upstream keeps nothing, so neither does the gateway.</param>
     /// <param name="buildBody">Builds the upstream body once the continued conversation (if any) is known.</param>
     /// <param name="loginRequired">Only a logged-in account will do (speech): no fallback to free device ids.</param>
-    public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken, bool loginRequired = false)
+    /// <param name="fileAccountId">The account that holds the files the turn uses: the turn runs there, and nowhere else.</param>
+    public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken, bool loginRequired = false, string? fileAccountId = null)
     {
         if (caller.Plan is { } plan && !ModelCatalog.PlanFits(plan, model))
         {
@@ -57,6 +58,12 @@ public sealed class ChatTurns(
             }
         }
 
+        if (fileAccountId is not null && continued?.AccountId is { } conversationAccount && conversationAccount != fileAccountId)
+        {
+            return TurnStart.Fail(new GatewayFailure(StatusCodes.Status400BadRequest, "file_not_on_conversation_account",
+                "The files were uploaded to another upstream account than the one that holds this conversation; upload them again and continue the conversation, or start a new one."));
+        }
+
         var requestId = TurnSettlement.NewRequestId();
         var user = caller.UserName is { } name ? grains.GetGrain<IUserGrain>(name) : null;
         var admission = user is null ? null : await ReserveAsync(user, model, requestId);
@@ -78,7 +85,7 @@ public sealed class ChatTurns(
             }
 
             body = audited.Body;
-            dispatch = await dispatcher.StartAsync(caller, model, body, continued?.AccountId, cancellationToken, loginRequired);
+            dispatch = await dispatcher.StartAsync(caller, model, body, continued?.AccountId ?? fileAccountId, cancellationToken, loginRequired || fileAccountId is not null);
         }
         catch
         {

@@ -10,6 +10,7 @@ using MirrorGate.Api.Imports;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Platform.Rbac;
 using MirrorGate.Api.Pool;
+using MirrorGate.Api.Files;
 using MirrorGate.Api.Responses;
 using MirrorGate.Api.Saas;
 using MirrorGate.Api.Speech;
@@ -85,6 +86,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ConversationPassthrough>();
         services.AddSingleton<ConversationImporter>();
         services.AddSingleton<SpeechHandler>();
+        services.AddFilesAndImages(builder.Configuration);
         services.AddSingleton<PooledTokenGuard>();
         services.AddOptions<VoiceOptions>().Bind(builder.Configuration.GetSection(VoiceOptions.SectionName))
             .Validate(o => string.IsNullOrEmpty(o.ProxyUrl) || o.ProxyAuthority is not null, "VOICE_PROXY_URL (Voice:ProxyUrl) must be a host name or URL.")

@@ -19,6 +19,9 @@ public sealed record ChatCompletionRequest(
     string? ParentMessageId,
     bool? Hatd)
 {
+    /// <summary>The uploaded files the messages name, by id, once resolved (<see cref="Files.FileReferences"/>).</summary>
+    public IReadOnlyDictionary<string, MirrorGate.Api.Files.FileRecord> Files { get; init; } = new Dictionary<string, MirrorGate.Api.Files.FileRecord>();
+
     private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool", "function"];
 
     /// <summary>Parses and validates; on failure returns the OpenAI error to answer with.</summary>
@@ -160,12 +163,16 @@ public sealed record ChatCompletionRequest(
                 : $"Missing required parameter: '{contentParam}'.", contentParam);
         }
 
-        var (text, contentError) = ContentText(content, index);
-        return text is null ? (null, contentError, contentParam) : (new ChatMessage(role!, text), null, string.Empty);
+        var fileIds = new List<string>();
+        var (text, contentError) = ContentText(content, index, fileIds);
+        return text is null ? (null, contentError, contentParam) : (new ChatMessage(role!, text) { FileIds = fileIds }, null, string.Empty);
     }
 
-    /// <summary>Plain text of a message's content: a string, an array of text parts, or null (an assistant tool call).</summary>
-    private static (string? Text, string? Error) ContentText(JsonNode? content, int index)
+    /// <summary>
+    /// Plain text of a message's content: a string, an array of text parts, or null (an assistant tool call). File parts
+    /// (<see cref="Files.FileParts"/>) add their ids to <paramref name="fileIds"/>.
+    /// </summary>
+    private static (string? Text, string? Error) ContentText(JsonNode? content, int index, List<string> fileIds)
     {
         switch (content?.GetValueKind())
         {
@@ -184,9 +191,20 @@ public sealed record ChatCompletionRequest(
                         return (null, $"Invalid content part in 'messages[{index}].content': each part must be an object with a 'type'.");
                     }
 
+                    if (MirrorGate.Api.Files.FileParts.Types.Contains(type!))
+                    {
+                        if (!MirrorGate.Api.Files.FileParts.TryRead(partObject, type!, $"messages[{index}].content", out var fileId, out var fileError))
+                        {
+                            return (null, fileError);
+                        }
+
+                        fileIds.Add(fileId!);
+                        continue;
+                    }
+
                     if (type is not ("text" or "input_text"))
                     {
-                        return (null, $"Content parts of type '{type}' in 'messages[{index}].content' are not supported yet; send text parts.");
+                        return (null, $"Content parts of type '{type}' in 'messages[{index}].content' are not supported yet; send text or file parts.");
                     }
 
                     if (!JsonFields.TryString(partObject, "text", required: true, out var partText, out _))

@@ -21,6 +21,7 @@ public sealed partial class ChatCompletionsHandler(
     ModelCatalog models,
     ChatTurns turns,
     ChatGptRequestBuilder builder,
+    Files.FileReferences fileReferences,
     IOptionsMonitor<GatewayApiOptions> options,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
     ILogger<ChatCompletionsHandler> logger)
@@ -42,9 +43,16 @@ public sealed partial class ChatCompletionsHandler(
             return error;
         }
 
+        var (files, fileAccount, fileError) = fileReferences.Resolve(caller, request.MessagesToSend);
+        if (fileError is not null)
+        {
+            return fileError;
+        }
+
+        request = request with { Files = files };
         var settings = options.CurrentValue;
         var temporary = request.Hatd ?? settings.ApiHatd;
-        var start = await turns.StartAsync(caller, request.Model, request.ConversationId, temporary, continued => builder.Build(request, continued, temporary), cancellationToken);
+        var start = await turns.StartAsync(caller, request.Model, request.ConversationId, temporary, continued => builder.Build(request, continued, temporary), cancellationToken, fileAccountId: fileAccount);
         if (start.Turn is null)
         {
             LogTurnRefused(logger, caller.LogId, request.Model.Id, start.Failure!.Code);

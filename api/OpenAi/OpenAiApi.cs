@@ -1,7 +1,9 @@
 using MirrorGate.Api.Auth;
 using MirrorGate.Api.Channels;
+using MirrorGate.Api.Files;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Images;
 using MirrorGate.Api.Responses;
 using MirrorGate.Api.Speech;
 using MirrorGate.Grains.Models;
@@ -65,6 +67,9 @@ public static class OpenAiApi
             responses.GetAsync(id, (Caller)context.Items[typeof(Caller)]!, context.RequestAborted));
 
         api.MapSpeech();
+        api.MapFiles();
+        api.MapImages();
+        routes.MapImageLinks(prefix);
 
         // The union of the account catalog and the models the channels' usable keys serve.
         api.MapGet("/models", (ModelCatalog models, ChannelPool channels) => Results.Json(new

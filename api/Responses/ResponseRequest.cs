@@ -147,12 +147,16 @@ public sealed record ResponseRequest(
             return (null, $"Invalid value for '{param}.role': '{role}'. Supported values are: 'user', 'assistant', 'system' and 'developer'.", $"{param}.role");
         }
 
-        var (text, contentError) = ContentText(item["content"], $"{param}.content");
-        return text is null ? (null, contentError, $"{param}.content") : (new ChatMessage(role!, text), null, param);
+        var fileIds = new List<string>();
+        var (text, contentError) = ContentText(item["content"], $"{param}.content", fileIds);
+        return text is null ? (null, contentError, $"{param}.content") : (new ChatMessage(role!, text) { FileIds = fileIds }, null, param);
     }
 
-    /// <summary>Plain text of an item's content: a string, or an array of <c>input_text</c> / <c>output_text</c> parts.</summary>
-    private static (string? Text, string? Error) ContentText(JsonNode? content, string param)
+    /// <summary>
+    /// Plain text of an item's content: a string, or an array of <c>input_text</c> / <c>output_text</c> parts; file parts
+    /// (<c>input_file</c>, <c>input_image</c> with a <c>file_id</c>) add their ids to <paramref name="fileIds"/>.
+    /// </summary>
+    private static (string? Text, string? Error) ContentText(JsonNode? content, string param, List<string> fileIds)
     {
         switch (content?.GetValueKind())
         {
@@ -171,9 +175,20 @@ public sealed record ResponseRequest(
                         return (null, $"Invalid content part in '{param}': each part must be an object with a 'type'.");
                     }
 
+                    if (Files.FileParts.Types.Contains(type!))
+                    {
+                        if (!Files.FileParts.TryRead(partObject, type!, param, out var fileId, out var fileError))
+                        {
+                            return (null, fileError);
+                        }
+
+                        fileIds.Add(fileId!);
+                        continue;
+                    }
+
                     if (type is not ("input_text" or "output_text" or "text"))
                     {
-                        return (null, $"Content parts of type '{type}' in '{param}' are not supported yet; send input_text parts.");
+                        return (null, $"Content parts of type '{type}' in '{param}' are not supported yet; send input_text or input_file parts.");
                     }
 
                     if (!JsonFields.TryString(partObject, "text", required: true, out var partText, out _))

@@ -27,6 +27,7 @@ public sealed partial class ResponsesHandler(
     ModelCatalog models,
     ChatTurns turns,
     ChatGptRequestBuilder builder,
+    Files.FileReferences fileReferences,
     IOptionsMonitor<GatewayApiOptions> options,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
     ILogger<ResponsesHandler> logger)
@@ -55,10 +56,16 @@ public sealed partial class ResponsesHandler(
             return PreviousNotFound(previous);
         }
 
+        var (files, fileAccount, fileError) = fileReferences.Resolve(caller, request.Messages);
+        if (fileError is not null)
+        {
+            return fileError;
+        }
+
         var settings = options.CurrentValue;
         var temporary = request.Hatd ?? (!request.Store || settings.ApiHatd);
-        var chat = new ChatCompletionRequest(request.Model, request.Messages, request.Stream, IncludeUsage: false, conversationId, parentMessageId, temporary);
-        var start = await turns.StartAsync(caller, request.Model, conversationId, temporary, continued => builder.Build(chat, continued, temporary), cancellationToken);
+        var chat = new ChatCompletionRequest(request.Model, request.Messages, request.Stream, IncludeUsage: false, conversationId, parentMessageId, temporary) { Files = files };
+        var start = await turns.StartAsync(caller, request.Model, conversationId, temporary, continued => builder.Build(chat, continued, temporary), cancellationToken, fileAccountId: fileAccount);
         if (start.Turn is null)
         {
             LogTurnRefused(logger, caller.LogId, request.Model.Id, start.Failure!.Code);

@@ -42,6 +42,13 @@ public sealed class SimulatorOptions
     /// <summary>When false, anonymous sentinel calls answer <c>force_login:true</c> and anonymous chat fails.</summary>
     public bool AllowAnonymous { get; set; } = true;
 
+    /// <summary>
+    /// Where an image-tool turn (<c>system_hints: ["picture_v2"]</c>) shows its image: 0 (default) in the stream, as a tool
+    /// message before the closing assistant text; n &gt; 0 not in the stream but in the conversation, from the n-th
+    /// <c>GET /backend-api/conversation/{id}</c> on (the case AUR and BK poll for, research §6.2).
+    /// </summary>
+    public int ImageReadyAfterReads { get; set; }
+
     /// <summary>Clock of every expiry the simulator issues or checks. Fixed once the simulator starts.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

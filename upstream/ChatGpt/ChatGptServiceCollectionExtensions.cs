@@ -29,6 +29,7 @@ public static class ChatGptServiceCollectionExtensions
         services.TryAddSingleton<IChatGptClient, ChatGptClient>();
         services.TryAddSingleton<Speech.IChatGptSpeech, Speech.ChatGptSpeech>();
         services.TryAddSingleton<Voice.IChatGptVoice, Voice.ChatGptVoice>();
+        services.TryAddSingleton<Files.IChatGptFiles, Files.ChatGptFiles>();
         services.AddProxyPool(configuration);
         return services;
     }

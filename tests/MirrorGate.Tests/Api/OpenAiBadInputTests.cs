@@ -216,7 +216,7 @@ public sealed class OpenAiBadInputTests
         await using var app = await StartWithAccountAsync();
         using var client = app.CreateClient(GatewayApp.ServiceKey);
 
-        foreach (var (method, path) in new[] { ("GET", "/v1/chat/completions"), ("POST", "/v1/images/generations"), ("DELETE", "/v1/models"), ("POST", "/v1/chat/completions/extra") })
+        foreach (var (method, path) in new[] { ("GET", "/v1/chat/completions"), ("POST", "/v1/images/edits"), ("DELETE", "/v1/models"), ("POST", "/v1/chat/completions/extra") })
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
             using var response = await client.SendAsync(request);
@@ -225,8 +225,8 @@ public sealed class OpenAiBadInputTests
         }
 
         // The key is still checked first: an unknown path tells a caller without one nothing.
-        using var anonymous = await app.CreateClient().PostAsync("/v1/images/generations", new StringContent("{}", Encoding.UTF8, "application/json"));
-        await AssertOpenAiErrorAsync(anonymous, 401, null, "invalid_api_key", "POST /v1/images/generations without a key");
+        using var anonymous = await app.CreateClient().PostAsync("/v1/images/edits", new StringContent("{}", Encoding.UTF8, "application/json"));
+        await AssertOpenAiErrorAsync(anonymous, 401, null, "invalid_api_key", "POST /v1/images/edits without a key");
         AssertNothingReachedUpstream(app);
     }
 

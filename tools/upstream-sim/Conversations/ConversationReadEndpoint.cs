@@ -26,6 +26,7 @@ internal sealed class ConversationReadEndpoint(CallerResolver callers, Conversat
 
         lock (tree.Gate)
         {
+            tree.CountRead();
             return SimJson.Result(MappingJson.Build(tree));
         }
     }

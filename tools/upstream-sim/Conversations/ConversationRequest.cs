@@ -8,6 +8,7 @@ namespace MirrorGate.UpstreamSim.Conversations;
 /// <param name="Model">Requested model slug.</param>
 /// <param name="HistoryDisabled"><c>history_and_training_disabled</c>: nothing is kept.</param>
 /// <param name="WantsDeltaEncoding"><c>supported_encodings</c> lists "v1".</param>
+/// <param name="ImageGeneration"><c>system_hints</c> holds <c>picture_v2</c>: the image tool answers (research §6.1).</param>
 internal sealed record ConversationRequest(
     string Action,
     IReadOnlyList<IncomingMessage> Messages,
@@ -15,4 +16,5 @@ internal sealed record ConversationRequest(
     string? ConversationId,
     string Model,
     bool HistoryDisabled,
-    bool WantsDeltaEncoding);
+    bool WantsDeltaEncoding,
+    bool ImageGeneration = false);

@@ -55,7 +55,8 @@ internal static class ConversationRequestParser
         var encodings = body["supported_encodings"] as JsonArray;
         var wantsV1 = encodings is not null && encodings.Any(e => Text(e) == "v1");
         var historyDisabled = body["history_and_training_disabled"]?.GetValue<bool>() ?? false;
-        return (new ConversationRequest(action, messages, parent, conversationId, model, historyDisabled, wantsV1), "");
+        var imageGeneration = body["system_hints"] is JsonArray hints && hints.Any(h => Text(h) == "picture_v2");
+        return (new ConversationRequest(action, messages, parent, conversationId, model, historyDisabled, wantsV1, imageGeneration), "");
     }
 
     private static List<IncomingMessage>? ParseMessages(JsonNode? node)
@@ -83,10 +84,63 @@ internal static class ConversationRequestParser
             }
 
             var text = string.Concat((content["parts"] as JsonArray ?? []).Select(Text).OfType<string>());
-            result.Add(new IncomingMessage(Text(message["id"]), role, text, (JsonObject)content.DeepClone()));
+            var files = FileIds(message, content);
+            if (files is null)
+            {
+                return null;
+            }
+
+            result.Add(new IncomingMessage(Text(message["id"]), role, text, (JsonObject)content.DeepClone(), files));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The files a message refers to (research §5): attachments by <c>id</c>, image parts by <c>asset_pointer</c>. Null when
+    /// an attachment has no id or a pointer is not <c>file-service://</c> / <c>sediment://</c> (sim choice: a bad body).
+    /// </summary>
+    private static List<string>? FileIds(JsonObject message, JsonObject content)
+    {
+        var ids = new List<string>();
+        if (message["metadata"]?["attachments"] is { } attachments)
+        {
+            if (attachments is not JsonArray list)
+            {
+                return null;
+            }
+
+            foreach (var attachment in list)
+            {
+                if (Text(attachment?["id"]) is not { Length: > 0 } id)
+                {
+                    return null;
+                }
+
+                ids.Add(id);
+            }
+        }
+
+        foreach (var part in (content["parts"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (Text(part["content_type"]) != "image_asset_pointer")
+            {
+                continue;
+            }
+
+            var pointer = Text(part["asset_pointer"]) ?? "";
+            var id = pointer.StartsWith("file-service://", StringComparison.Ordinal) ? pointer["file-service://".Length..]
+                : pointer.StartsWith("sediment://", StringComparison.Ordinal) ? pointer["sediment://".Length..]
+                : null;
+            if (string.IsNullOrEmpty(id))
+            {
+                return null;
+            }
+
+            ids.Add(id);
+        }
+
+        return [.. ids.Distinct(StringComparer.Ordinal)];
     }
 
     private static string? Text(JsonNode? node) =>

@@ -7,7 +7,7 @@ using MirrorGate.UpstreamSim.Models;
 namespace MirrorGate.UpstreamSim.Conversations;
 
 /// <summary>Every kept conversation, and the turn logic that decides what a POST adds and answers.</summary>
-internal sealed class ConversationStore(SimulatorOptions options)
+internal sealed class ConversationStore(SimulatorOptions options, Files.FileStore files)
 {
     private readonly ConcurrentDictionary<string, ConversationTree> _trees = new(StringComparer.Ordinal);
 
@@ -55,14 +55,40 @@ internal sealed class ConversationStore(SimulatorOptions options)
                 return (null, "no user message to answer");
             }
 
+            // Files the new messages refer to must be confirmed files of this account (sim choice: the real answer to a
+            // foreign or unknown file is not captured; here it is a bad body).
+            var attached = new List<(string, long, string?)>();
+            foreach (var fileId in request.Messages.SelectMany(m => m.FileIds ?? []).Distinct(StringComparer.Ordinal))
+            {
+                if (files.Find(fileId, caller.OwnerKey) is not { Confirmed: true } file)
+                {
+                    return (null, $"file {fileId} is not a file of this account");
+                }
+
+                attached.Add((file.Name, file.DeclaredSize, file.MimeType));
+            }
+
             var turn = path.Count(m => m.Role == "user");
-            var reply = echo.Role == "assistant" ? echo.Text : SimReplies.For(echo.Text, turn);
             var slug = ModelCatalog.Resolve(request.Model);
+            StoredMessage? tool = null;
+            if (request.ImageGeneration && echo.Role == "user")
+            {
+                tool = ImageToolMessage(caller, echo.Text, created);
+                if (options.ImageReadyAfterReads == 0)
+                {
+                    nodes.Add((parent, tool));
+                    parent = tool.Id;
+                }
+            }
+
+            var reply = echo.Role == "assistant" ? echo.Text
+                : tool is not null ? SimReplies.ImageCaption(echo.Text)
+                : SimReplies.For(echo.Text, turn) + SimReplies.Files(attached);
             var assistant = new StoredMessage(Guid.NewGuid().ToString(), "assistant", reply, StoredMessage.TextContent(reply),
                 created, "finished_successfully", true, 1.0, AssistantMetadata(request, slug, parent), slug);
             nodes.Add((parent, assistant));
             var title = isNew ? TitleFor(echo.Text) : tree.Title;
-            return (new TurnPlan(tree, isNew, !request.HistoryDisabled, nodes, echo, assistant, turn, title), "");
+            return (new TurnPlan(tree, isNew, !request.HistoryDisabled, nodes, echo, assistant, turn, title, tool, tool is null ? 0 : options.ImageReadyAfterReads), "");
         }
     }
 
@@ -83,6 +109,11 @@ internal sealed class ConversationStore(SimulatorOptions options)
             }
 
             tree.CurrentNode = plan.Assistant.Id;
+            if (plan.Tool is not null && !plan.ToolInStream)
+            {
+                tree.PendingTool = (plan.Tool, plan.ToolReadyAfterReads);
+            }
+
             tree.UpdateTime = options.TimeProvider.GetUtcNow();
             tree.Title = plan.Title;
         }
@@ -93,6 +124,32 @@ internal sealed class ConversationStore(SimulatorOptions options)
     /// <summary>The conversation when it exists and belongs to <paramref name="ownerKey"/> (any owner when null).</summary>
     public ConversationTree? Find(string id, string? ownerKey) =>
         _trees.TryGetValue(id, out var tree) && (ownerKey is null || tree.OwnerKey == ownerKey) ? tree : null;
+
+    /// <summary>
+    /// The image tool's result (research §6.2): a tool message whose one <c>multimodal_text</c> part points at a new
+    /// file of this account with <c>sediment://</c>, with <c>async_task_type: image_gen</c> in its metadata.
+    /// </summary>
+    private StoredMessage ImageToolMessage(Auth.Caller caller, string prompt, double created)
+    {
+        var image = SimReplies.Image(prompt);
+        var file = files.CreateGenerated(caller.OwnerKey, caller.Email, "image.png", image, "image/png");
+        var genId = "gen_" + Guid.NewGuid().ToString("N");
+        var part = new JsonObject
+        {
+            ["content_type"] = "image_asset_pointer",
+            ["asset_pointer"] = "sediment://" + file.Id,
+            ["size_bytes"] = image.Length,
+            ["width"] = 1024,
+            ["height"] = 1024,
+            ["metadata"] = new JsonObject
+            {
+                ["dalle"] = new JsonObject { ["gen_id"] = genId, ["prompt"] = "" },
+                ["generation"] = new JsonObject { ["gen_id"] = genId, ["gen_size"] = "image", ["width"] = 1024, ["height"] = 1024, ["transparent_background"] = false, ["orientation"] = "square" },
+            },
+        };
+        return new StoredMessage(Guid.NewGuid().ToString(), "tool", "", new JsonObject { ["content_type"] = "multimodal_text", ["parts"] = new JsonArray(part) },
+            created, "finished_successfully", null, 1.0, new JsonObject { ["image_gen_title"] = prompt.Length > 40 ? prompt[..40] : prompt, ["async_task_type"] = "image_gen" });
+    }
 
     private static StoredMessage? ReadAloudSource(List<(string ParentId, StoredMessage Message)> sent) =>
         sent.Count > 0 && sent.All(n => n.Message.Role == "assistant") ? sent[^1].Message : null;

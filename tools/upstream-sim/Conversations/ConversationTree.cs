@@ -53,6 +53,28 @@ internal sealed class ConversationTree
 
     public string CurrentNode { get; set; }
 
+    /// <summary>An image tool result that joins the conversation after so many more reads (<see cref="SimulatorOptions.ImageReadyAfterReads"/>).</summary>
+    public (StoredMessage Message, int ReadsLeft)? PendingTool { get; set; }
+
+    /// <summary>Counts one read; the pending tool message joins under the current node on the read that makes it due.</summary>
+    public void CountRead()
+    {
+        if (PendingTool is not { } pending)
+        {
+            return;
+        }
+
+        if (pending.ReadsLeft > 1)
+        {
+            PendingTool = (pending.Message, pending.ReadsLeft - 1);
+            return;
+        }
+
+        PendingTool = null;
+        Add(new TreeNode(pending.Message.Id, CurrentNode, pending.Message));
+        CurrentNode = pending.Message.Id;
+    }
+
     public IReadOnlyList<TreeNode> Nodes => _order;
 
     public StoredMessage SystemMessage => _nodes[SystemId].Message!;

@@ -7,4 +7,5 @@ namespace MirrorGate.UpstreamSim.Conversations;
 /// <param name="Role">author.role.</param>
 /// <param name="Text">String parts concatenated (non-string parts such as image pointers are skipped).</param>
 /// <param name="Content">The <c>content</c> object as sent, echoed back unchanged.</param>
-internal sealed record IncomingMessage(string? Id, string Role, string Text, JsonObject Content);
+/// <param name="FileIds">Files the message refers to: <c>metadata.attachments[].id</c> and the ids of <c>image_asset_pointer</c> parts.</param>
+internal sealed record IncomingMessage(string? Id, string Role, string Text, JsonObject Content, IReadOnlyList<string>? FileIds = null);

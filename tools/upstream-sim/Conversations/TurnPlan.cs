@@ -9,6 +9,8 @@ namespace MirrorGate.UpstreamSim.Conversations;
 /// <param name="Assistant">The finished assistant message.</param>
 /// <param name="Turn">1-based user turn on this branch.</param>
 /// <param name="Title">Conversation title.</param>
+/// <param name="Tool">The image tool's result message of an image-tool turn; null otherwise.</param>
+/// <param name="ToolReadyAfterReads">0: the tool message is in the stream and the tree; n: it joins the tree on the n-th read.</param>
 internal sealed record TurnPlan(
     ConversationTree Tree,
     bool IsNew,
@@ -17,8 +19,13 @@ internal sealed record TurnPlan(
     StoredMessage Echo,
     StoredMessage Assistant,
     int Turn,
-    string Title)
+    string Title,
+    StoredMessage? Tool = null,
+    int ToolReadyAfterReads = 0)
 {
+    /// <summary>Whether the stream shows the tool message.</summary>
+    public bool ToolInStream => Tool is not null && ToolReadyAfterReads == 0;
+
     public string ConversationId => Tree.Id;
 
     public string Reply => Assistant.Text;

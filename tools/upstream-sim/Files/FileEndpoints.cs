@@ -16,7 +16,7 @@ namespace MirrorGate.UpstreamSim.Files;
 /// and the newest <c>GET /backend-api/files/download/{id}?conversation_id=</c> → <c>{status, download_url}</c>, whose signed blob
 /// URL serves the bytes. Files need a login: there is no <c>/backend-anon</c> form.
 /// </summary>
-internal sealed class FileEndpoints(CallerResolver callers, FileStore files)
+internal sealed class FileEndpoints(CallerResolver callers, FileStore files, Faults.FaultBook faults)
 {
     /// <summary>The use cases the web client sends: images, retrieval documents, anything else (code interpreter).</summary>
     private static readonly HashSet<string> UseCases = ["multimodal", "my_files", "ace_upload"];
@@ -38,6 +38,13 @@ internal sealed class FileEndpoints(CallerResolver callers, FileStore files)
         if (caller is null)
         {
             return error!;
+        }
+
+        // A fault queued for the account without a model filter hits its next file declaration too (401, 429, 5xx; a
+        // stream fault has nothing to do here and is used up), so a gateway's upload can be made to fail over.
+        if (faults.Take(caller.Email, string.Empty) is { } fault && Faults.FaultResponses.Rejection(fault) is { } faulted)
+        {
+            return faulted;
         }
 
         var body = await SimJson.ReadAsync(context.Request, context.RequestAborted) as JsonObject;

@@ -27,6 +27,16 @@ internal sealed class FileStore(SimulatorOptions options)
         return record;
     }
 
+    /// <summary>A file the backend made itself (an image of the image tool): stored and confirmed at once.</summary>
+    public SimFileRecord CreateGenerated(string ownerKey, string? ownerEmail, string name, byte[] bytes, string mimeType)
+    {
+        // Newest captures name generated images file_<hex> behind sediment:// pointers (research §6.2).
+        var id = "file_" + RandomNumberGenerator.GetHexString(32, lowercase: true);
+        var record = new SimFileRecord(id, ownerKey, ownerEmail, name, bytes.LongLength, "multimodal", mimeType) { Bytes = bytes, Confirmed = true };
+        _files[id] = record;
+        return record;
+    }
+
     public SimFileRecord? Find(string id) => _files.TryGetValue(id, out var record) ? record : null;
 
     /// <summary>A copy for tests; null when unknown.</summary>

@@ -26,7 +26,13 @@ internal static class DeltaStreamWriter
         await sse.EventAsync("delta", new JsonObject { ["p"] = "", ["o"] = "add", ["v"] = MessageJson.Envelope(plan.Tree.SystemMessage, cid, true), ["c"] = 0 });
         await sse.EventAsync("delta", new JsonObject { ["v"] = MessageJson.Envelope(plan.Echo, cid, true), ["c"] = 1 });
         await sse.DataAsync(new JsonObject { ["type"] = "input_message", ["input_message"] = MessageJson.Build(plan.Echo), ["conversation_id"] = cid });
-        await sse.EventAsync("delta", new JsonObject { ["v"] = MessageJson.Envelope(StreamMessages.InProgress(assistant, ""), cid, true), ["c"] = 2 });
+        if (plan.ToolInStream)
+        {
+            // The tool result is a document of its own, before the closing assistant text (research §6.2: c 2 in CAP2).
+            await sse.EventAsync("delta", new JsonObject { ["v"] = MessageJson.Envelope(plan.Tool!, cid, true), ["c"] = 2 });
+        }
+
+        await sse.EventAsync("delta", new JsonObject { ["v"] = MessageJson.Envelope(StreamMessages.InProgress(assistant, ""), cid, true), ["c"] = plan.ToolInStream ? 3 : 2 });
         await sse.DataAsync(new JsonObject
         {
             ["type"] = "message_marker", ["conversation_id"] = cid, ["message_id"] = assistant.Id,

@@ -11,6 +11,10 @@ internal static class FullMessageStreamWriter
     {
         var cid = plan.ConversationId;
         await sse.DataAsync(MessageJson.Envelope(plan.Echo, cid, withErrorCode: false));
+        if (plan.ToolInStream)
+        {
+            await sse.DataAsync(MessageJson.Envelope(plan.Tool!, cid, withErrorCode: false));
+        }
 
         var text = "";
         var chunks = settings.Chunks;

@@ -53,6 +53,26 @@ internal sealed class UpstreamRequestFactory
         return request;
     }
 
+    /// <summary>
+    /// A request to a file URL the backend handed out (research §5): the Azure blob store takes browser headers and no
+    /// <c>Authorization</c>; a URL on the backend's own origin (the newest <c>estuary/content</c> links) needs the bearer.
+    /// </summary>
+    public HttpRequestMessage FileUrl(HttpMethod method, Uri url, UpstreamCredential credential)
+    {
+        var request = new HttpRequestMessage(method, url);
+        AddBrowserHeaders(request, "*/*");
+        if (credential.AccessToken is { } accessToken && string.Equals(url.GetLeftPart(UriPartial.Authority), _origin, StringComparison.OrdinalIgnoreCase))
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + accessToken);
+            if (!string.IsNullOrEmpty(credential.TeamAccountId))
+            {
+                request.Headers.TryAddWithoutValidation("ChatGPT-Account-ID", credential.TeamAccountId);
+            }
+        }
+
+        return request;
+    }
+
     public HttpRequestMessage Session(string sessionToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, _backendBase + UpstreamEndpoint.Session);

@@ -14,6 +14,7 @@ internal sealed class ConversationDecoder
 {
     private readonly DeltaDecoder _delta = new();
     private readonly TurnTracker _turn = new();
+    private readonly HashSet<string> _pointers = new(StringComparer.Ordinal);
 
     public StreamEncoding Encoding { get; private set; }
 
@@ -47,6 +48,7 @@ internal sealed class ConversationDecoder
             throw new UpstreamStreamBrokenException("The upstream sent an event that is not JSON.", exception);
         }
 
+        ObservePointers(sseEvent.Data.Span, output);
         using (document)
         {
             var root = document.RootElement;
@@ -58,6 +60,23 @@ internal sealed class ConversationDecoder
             if (root.ValueKind == JsonValueKind.Object)
             {
                 DecodeObject(root, output);
+            }
+        }
+    }
+
+    /// <summary>Asset pointers anywhere in the event, found in its text as BK finds them (research §6.2), each once.</summary>
+    private void ObservePointers(ReadOnlySpan<byte> data, List<ConversationEvent> output)
+    {
+        if (data.IndexOf("://"u8) < 0)
+        {
+            return;
+        }
+
+        foreach (var pointer in Files.AssetPointers.InText(System.Text.Encoding.UTF8.GetString(data)))
+        {
+            if (_pointers.Add(pointer))
+            {
+                output.Add(new AssetPointerSeen(pointer));
             }
         }
     }
