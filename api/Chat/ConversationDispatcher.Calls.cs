@@ -57,6 +57,12 @@ public sealed partial class ConversationDispatcher
         return (default, null, last);
     }
 
+    /// <summary>
+    /// One call as one account, under the rules every call on an account follows (a turn's start included): a 401 renews
+    /// the token once (deduplicated in the grain) and retries; a second 401 marks the account expired; a 429 cools it
+    /// down for the model. The failure says whether another account might do better (not when the upstream refused
+    /// the request itself).
+    /// </summary>
     private async Task<(T? Value, GatewayFailure? Failure, bool TryElsewhere)> CallAccountAsync<T>(string accountId, ModelDefinition model, Func<UpstreamCredential, CancellationToken, Task<UpstreamResult<T>>> call, bool ownCredential, CancellationToken cancellationToken)
     {
         var account = grains.GetGrain<IAccountGrain>(accountId);
@@ -67,6 +73,8 @@ public sealed partial class ConversationDispatcher
         }
         catch (Exception ex) when (GatewayFailure.IsClusterFailure(ex))
         {
+            // The account's grain sits on a node that just died (until membership notices) or its store is away:
+            // nothing was sent upstream, so another account may serve the request.
             LogAccountUnreachable(logger, accountId, ex.GetType().Name);
             return (default, GatewayFailure.AccountUnreachable(accountId), true);
         }

@@ -94,58 +94,8 @@ public sealed partial class ConversationDispatcher(
     /// <returns>The started turn, or the failure and whether another account might do better (not when the upstream refused the request itself).</returns>
     private async Task<(UpstreamTurn? Turn, GatewayFailure? Failure, bool TryElsewhere)> TryAccountAsync(AccountSlot slot, ModelDefinition model, JsonObject body, bool ownCredential, CancellationToken cancellationToken)
     {
-        var account = grains.GetGrain<IAccountGrain>(slot.AccountId);
-        CredentialResult credential;
-        try
-        {
-            credential = await GetCredentialAsync(account, slot.AccountId);
-        }
-        catch (Exception ex) when (GatewayFailure.IsClusterFailure(ex))
-        {
-            // The account's grain sits on a node that just died (until membership notices) or its store is away:
-            // nothing was sent upstream, so another account may serve the request.
-            LogAccountUnreachable(logger, slot.AccountId, ex.GetType().Name);
-            return (null, GatewayFailure.AccountUnreachable(slot.AccountId), true);
-        }
-
-        if (!credential.Succeeded)
-        {
-            return (null, FromAccountError(credential, ownCredential), true);
-        }
-
-        var result = await upstream.StartConversationAsync(ToUpstream(credential.Credential!), body, cancellationToken);
-        if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
-        {
-            // The token may have been revoked early: renew once (deduplicated in the grain) and retry.
-            credential = await account.GetCredentialAsync(rejectedAccessToken: credential.Credential!.AccessToken.Value);
-            credentials.Remember(slot.AccountId, credential);
-            if (!credential.Succeeded)
-            {
-                return (null, FromAccountError(credential, ownCredential), true);
-            }
-
-            result = await upstream.StartConversationAsync(ToUpstream(credential.Credential!), body, cancellationToken);
-            if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
-            {
-                credentials.Forget(slot.AccountId);
-                await account.ReportUnauthorizedAsync("The upstream refused a freshly renewed access token.");
-            }
-        }
-
-        if (result.IsSuccess)
-        {
-            return (new UpstreamTurn(result.Value!, slot, slot.AccountId), null, false);
-        }
-
-        var failure = result.Failure!;
-        if (failure.Kind is UpstreamFailureKind.RateLimited)
-        {
-            var clearsIn = failure.ClearsIn ?? poolOptions.CurrentValue.DefaultCooldown;
-            pool.CoolDown(slot.AccountId, model.Id, time.GetUtcNow() + clearsIn);
-            await account.ReportRateLimitedAsync(model.Id, clearsIn);
-        }
-
-        return (null, ToFailure(failure, ownCredential), failure.Kind is not (UpstreamFailureKind.BadRequest or UpstreamFailureKind.NotFound));
+        var (stream, failure, tryElsewhere) = await CallAccountAsync(slot.AccountId, model, (credential, ct) => upstream.StartConversationAsync(credential, body, ct), ownCredential, cancellationToken);
+        return failure is null ? (new UpstreamTurn(stream!, slot, slot.AccountId), null, false) : (null, failure, tryElsewhere);
     }
 
     /// <summary>
