@@ -187,6 +187,8 @@ public sealed partial class ConversationDispatcher(
         UpstreamFailureKind.Unauthorized => new(StatusCodes.Status503ServiceUnavailable, "account_unusable", failure.Message),
         UpstreamFailureKind.BadRequest => new(failure.StatusCode ?? StatusCodes.Status400BadRequest, failure.Code ?? "upstream_bad_request", failure.Message),
         UpstreamFailureKind.NotFound => new(StatusCodes.Status404NotFound, failure.Code ?? "not_found", failure.Message),
+        // Aurora answers an upstream 5xx with the upstream's own status; no answer at all (or one not understood) is a 502.
+        UpstreamFailureKind.ServerError when failure.StatusCode is >= 500 and <= 599 => new(failure.StatusCode.Value, "upstream_error", failure.Message),
         _ => new(StatusCodes.Status502BadGateway, "upstream_error", failure.Message),
     };
 

@@ -59,7 +59,7 @@ public sealed class UserLimitTests
         using var served = await client.ChatAsync("served");
         using var refused = await client.ChatAsync("over the limit");
 
-        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode); // the upstream's own 5xx, as Aurora answers it
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
     }
