@@ -96,9 +96,7 @@ public static class AuthHelpersApi
         var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
         if (read.Body is null)
         {
-            return (null, read.Problem is BodyProblem.TooLarge
-                ? OpenAiErrors.Result(StatusCodes.Status413PayloadTooLarge, read.Message!, "request_too_large")
-                : OpenAiErrors.Result(StatusCodes.Status400BadRequest, read.Message!, "invalid_json"));
+            return (null, OpenAiErrors.FromBody(read));
         }
 
         if (!JsonFields.TryString(read.Body, field, required: true, out var token, out var error))

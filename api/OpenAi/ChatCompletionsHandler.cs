@@ -32,9 +32,7 @@ public sealed partial class ChatCompletionsHandler(
         var read = await reader.ReadObjectAsync(context.Request, cancellationToken);
         if (read.Body is null)
         {
-            return read.Problem is BodyProblem.TooLarge
-                ? OpenAiErrors.Result(StatusCodes.Status413PayloadTooLarge, read.Message!, "request_too_large")
-                : OpenAiErrors.Result(StatusCodes.Status400BadRequest, read.Message!, "invalid_json");
+            return OpenAiErrors.FromBody(read);
         }
 
         var (request, error) = ChatCompletionRequest.Parse(read.Body, models);

@@ -14,6 +14,11 @@ public static class OpenAiErrors
     public static IResult Result(int status, string message, string? code, string? param = null, TimeSpan? retryAfter = null) =>
         new OpenAiErrorResult(status, message, code, param, retryAfter);
 
+    /// <summary>A body that could not be read as a JSON object: 413 <c>request_too_large</c>, else 400 <c>invalid_json</c>.</summary>
+    public static IResult FromBody(BodyRead read) => read.Problem is BodyProblem.TooLarge
+        ? Result(StatusCodes.Status413PayloadTooLarge, read.Message!, "request_too_large")
+        : Result(StatusCodes.Status400BadRequest, read.Message!, "invalid_json");
+
     public static IResult From(GatewayFailure failure) => Result(failure.Status, failure.Message, failure.Code, null, failure.RetryAfter);
 
     public static string TypeFor(int status) => status switch

@@ -52,9 +52,7 @@ public sealed partial class SpeechHandler(
             var read = await reader.ReadObjectAsync(context.Request, cancellationToken);
             if (read.Body is null)
             {
-                return read.Problem is BodyProblem.TooLarge
-                    ? OpenAiErrors.Result(StatusCodes.Status413PayloadTooLarge, read.Message!, "request_too_large")
-                    : OpenAiErrors.Result(StatusCodes.Status400BadRequest, read.Message!, "invalid_json");
+                return OpenAiErrors.FromBody(read);
             }
 
             (request, error) = SpeechRequest.FromJson(read.Body);
