@@ -11,13 +11,17 @@ namespace MirrorGate.Api.Files;
 /// </summary>
 public sealed class FileReferences(FileIds ids)
 {
+    private static readonly IReadOnlyDictionary<string, FileRecord> NoFiles = new Dictionary<string, FileRecord>();
+
     public (IReadOnlyDictionary<string, FileRecord> Files, string? AccountId, IResult? Error) Resolve(Caller caller, IEnumerable<ChatMessage> messages)
     {
-        var named = messages.SelectMany(m => m.FileIds).Distinct(StringComparer.Ordinal).ToList();
-        if (named.Count == 0)
+        // Every chat turn comes through here and almost none names a file: that case allocates nothing.
+        if (!messages.Any(m => m.FileIds.Count > 0))
         {
-            return (new Dictionary<string, FileRecord>(), null, null);
+            return (NoFiles, null, null);
         }
+
+        var named = messages.SelectMany(m => m.FileIds).Distinct(StringComparer.Ordinal).ToList();
 
         if (caller.Credential is { IsAnonymous: true })
         {
