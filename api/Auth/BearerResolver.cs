@@ -114,7 +114,7 @@ public sealed class BearerResolver(
         return shape switch
         {
             BearerKind.AccessToken => ResolveAccessToken(token, team),
-            BearerKind.DeviceId => BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("device:" + token[..8], null, token, team, proxies.AssignedTo("device:" + token)))),
+            BearerKind.DeviceId => BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("device:" + token[..8], null, token, team, ProxyFor("device:", token)))),
             BearerKind.RefreshToken => await ResolveRenewableAsync(AccountIds.ForRefreshTokenHash(protector.LookupHash(token)), new AccountRegistration(null, new Secret(token), null, team, JoinPool: false)),
             BearerKind.SessionToken => await ResolveRenewableAsync(AccountIds.ForSessionTokenHash(protector.LookupHash(token)), new AccountRegistration(null, null, new Secret(token), team, JoinPool: false)),
             _ => BearerResolution.Refuse("The bearer value is not a key, token or device id this gateway knows."),
@@ -157,7 +157,7 @@ public sealed class BearerResolver(
 
         var hash = protector.LookupHash(token);
         // A caller's own token has no account grain: its proxy is picked from the pool here, stable per token.
-        return BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("at:" + hash[..12], token, DeviceIdFor(hash), team, proxies.AssignedTo("at:" + hash))));
+        return BearerResolution.Ok(Caller.ForCredential(new UpstreamCredential("at:" + hash[..12], token, DeviceIdFor(hash), team, ProxyFor("at:", hash))));
     }
 
     private async ValueTask<BearerResolution> ResolveRenewableAsync(string accountId, AccountRegistration registration)
@@ -169,6 +169,9 @@ public sealed class BearerResolver(
                 ? BearerResolution.Refuse(result.Message!, "upstream_unavailable", StatusCodes.Status502BadGateway)
                 : BearerResolution.Refuse(result.Message ?? "The token was refused upstream.", "invalid_token");
     }
+
+    /// <summary>The pool proxy of a caller's own credential, keyed like an account id; nothing is built when there is no pool.</summary>
+    private string? ProxyFor(string kind, string key) => proxies.IsEmpty ? null : proxies.AssignedTo(kind + key);
 
     /// <summary>Aurora also accepts the bare value without the scheme.</summary>
     private static string BearerValue(string header) => BearerHeader.Token(header) ?? header.Trim();
