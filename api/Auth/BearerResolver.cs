@@ -33,7 +33,7 @@ public sealed class BearerResolver(
     IOptionsMonitor<GatewayApiOptions> options,
     SecretProtector protector,
     UserTokens userTokens,
-    IGrainFactory grains,
+    GrainReferences grains,
     OAuthHook oauth,
     DownApiKeys platformKeys,
     ProxyPool proxies,
@@ -91,7 +91,7 @@ public sealed class BearerResolver(
         var shape = BearerShape.Classify(token);
         if ((shape is BearerKind.Unknown or BearerKind.DeviceId || (shape is BearerKind.RefreshToken && !rawTokensAllowed)) && ActivationCodeShape(token))
         {
-            if (await grains.GetGrain<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync() is { Kind: UserTokenKind.ActivationCode } code)
+            if (await grains.Get<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync() is { Kind: UserTokenKind.ActivationCode } code)
             {
                 return code.RecheckAt is { } due && due <= time.GetUtcNow() && oauth.Enabled
                     ? FromOAuth(await oauth.RecheckAsync(token, code), token)
@@ -128,7 +128,7 @@ public sealed class BearerResolver(
             return BearerResolution.Refuse("The mirror token is unknown or was revoked.");
         }
 
-        var record = await grains.GetGrain<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync();
+        var record = await grains.Get<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync();
         return record is null
             ? BearerResolution.Refuse("The mirror token is unknown or was revoked.")
             : ForRecord(record, token);
@@ -162,7 +162,7 @@ public sealed class BearerResolver(
 
     private async ValueTask<BearerResolution> ResolveRenewableAsync(string accountId, AccountRegistration registration)
     {
-        var result = await grains.GetGrain<IAccountGrain>(accountId).EnsureRegisteredAsync(registration);
+        var result = await grains.Get<IAccountGrain>(accountId).EnsureRegisteredAsync(registration);
         return result.Succeeded
             ? BearerResolution.Ok(Caller.ForAccount(accountId))
             : result.Error is AccountError.UpstreamUnavailable

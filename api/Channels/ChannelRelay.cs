@@ -30,7 +30,7 @@ public sealed partial class ChannelRelay(
     ChannelPool channels,
     ChannelKeyCache keys,
     ChannelHttp http,
-    IGrainFactory grains,
+    GrainReferences grains,
     TurnSettlement settlement,
     LlmBilling billing,
     IOptionsMonitor<PoolOptions> poolOptions,
@@ -117,7 +117,7 @@ public sealed partial class ChannelRelay(
         }
 
         var requestId = TurnSettlement.NewRequestId();
-        var user = caller.UserName is { } name ? grains.GetGrain<IUserGrain>(name) : null;
+        var user = caller.UserName is { } name ? grains.Get<IUserGrain>(name) : null;
         var admission = user is null ? null : await user.TryAdmitAsync(request.Model, catalogued: true, requestId, request.EstimatedTokens);
         if (admission is { Granted: false })
         {
@@ -267,7 +267,7 @@ public sealed partial class ChannelRelay(
                     : new Outcome(new GatewayFailure(StatusCodes.Status502BadGateway, "upstream_stream_broken", "The channel's answer broke off before its first byte."), true);
             }
 
-            var grain = grains.GetGrain<IChannelKeyGrain>(snapshot.KeyId);
+            var grain = grains.Get<IChannelKeyGrain>(snapshot.KeyId);
             switch (status)
             {
                 case StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden:

@@ -4,6 +4,7 @@ using MirrorGate.Api.Hooks;
 using MirrorGate.GrainInterfaces.Conversations;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Api.Imports;
+using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Models;
 using MirrorGate.Upstream.ChatGpt;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ namespace MirrorGate.Api.Chat;
 /// turn (step 6).
 /// </summary>
 public sealed class ChatTurns(
-    IGrainFactory grains,
+    GrainReferences grains,
     ModelCatalog models,
     ConversationDispatcher dispatcher,
     TurnSettlement settlement,
@@ -46,7 +47,7 @@ public sealed class ChatTurns(
         ImportedContinuation? imported = null;
         if (conversationId is not null)
         {
-            continued = await grains.GetGrain<IConversationGrain>(conversationId).GetAsync();
+            continued = await grains.Get<IConversationGrain>(conversationId).GetAsync();
             if (continued is null && caller.UserName is { } userName)
             {
                 (imported, continued) = await FindImportedAsync(userName, conversationId);
@@ -65,7 +66,7 @@ public sealed class ChatTurns(
         }
 
         var requestId = TurnSettlement.NewRequestId();
-        var user = caller.UserName is { } name ? grains.GetGrain<IUserGrain>(name) : null;
+        var user = caller.UserName is { } name ? grains.Get<IUserGrain>(name) : null;
         var admission = user is null ? null : await ReserveAsync(user, model, requestId);
         if (admission is { Granted: false })
         {
@@ -114,13 +115,13 @@ public sealed class ChatTurns(
     /// </summary>
     private async Task<(ImportedContinuation? Imported, ConversationRecord? Continued)> FindImportedAsync(string userName, string conversationId)
     {
-        var grain = grains.GetGrain<IImportedConversationGrain>(ImportedConversationKey.For(userName, conversationId));
+        var grain = grains.Get<IImportedConversationGrain>(ImportedConversationKey.For(userName, conversationId));
         if (await grain.GetAsync() is not { } copy)
         {
             return (null, null);
         }
 
-        if (copy.ContinuedAs is { } upstreamId && await grains.GetGrain<IConversationGrain>(upstreamId).GetAsync() is { } record)
+        if (copy.ContinuedAs is { } upstreamId && await grains.Get<IConversationGrain>(upstreamId).GetAsync() is { } record)
         {
             return (new ImportedContinuation(grain, copy, FirstTurn: false, upstreamId), record);
         }

@@ -65,7 +65,7 @@ public sealed partial class ConversationDispatcher
     /// </summary>
     private async Task<(T? Value, GatewayFailure? Failure, bool TryElsewhere)> CallAccountAsync<T>(string accountId, ModelDefinition model, Func<UpstreamCredential, CancellationToken, Task<UpstreamResult<T>>> call, bool ownCredential, CancellationToken cancellationToken)
     {
-        var account = grains.GetGrain<IAccountGrain>(accountId);
+        var account = grains.Get<IAccountGrain>(accountId);
         CredentialResult credential;
         try
         {

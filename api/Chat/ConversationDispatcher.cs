@@ -24,7 +24,7 @@ namespace MirrorGate.Api.Chat;
 /// account (user token, own refresh token, continued conversation) tries only that one.
 /// </summary>
 public sealed partial class ConversationDispatcher(
-    IGrainFactory grains,
+    GrainReferences grains,
     AccountPool pool,
     CredentialCache credentials,
     IChatGptClient upstream,
@@ -113,7 +113,7 @@ public sealed partial class ConversationDispatcher(
         }
         else
         {
-            var account = grains.GetGrain<IAccountGrain>(accountId);
+            var account = grains.Get<IAccountGrain>(accountId);
             var credential = await GetCredentialAsync(account, accountId);
             if (!credential.Succeeded)
             {
@@ -161,7 +161,7 @@ public sealed partial class ConversationDispatcher(
     /// <summary>A bound account cooling down for the model is refused here, without asking the upstream again.</summary>
     private async Task<(AccountSlot? Slot, GatewayFailure? Refusal)> TakeBoundAsync(string accountId, ModelDefinition model)
     {
-        var snapshot = pool.TryGet(accountId, out var pooled) ? pooled : await grains.GetGrain<IAccountGrain>(accountId).GetSnapshotAsync();
+        var snapshot = pool.TryGet(accountId, out var pooled) ? pooled : await grains.Get<IAccountGrain>(accountId).GetSnapshotAsync();
         var now = time.GetUtcNow();
         if (snapshot?.CoolingUntil(model.Id, now) is { } until)
         {

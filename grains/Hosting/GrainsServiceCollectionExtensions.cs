@@ -34,6 +34,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(sp => new SecretProtector(SecretKeyLoader.Load(sp.GetRequiredService<IOptions<SecretsOptions>>().Value, dataDirectory, sharedKeyRequired)));
         services.TryAddKeyedSingleton(GatewayClock.Key, static (sp, _) => TimeProvider.System);
         services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton<GrainReferences>();
         services.TryAddSingleton<UserTokens>();
         services.TryAddSingleton<AccountOnboarding>();
         services.AddHookTransport(configuration);
