@@ -44,8 +44,8 @@ public static class GatewayAdminApi
         admin.MapPost("/logout", LogoutAsync);
         admin.MapPost("/get-mirror-token", GetMirrorTokenAsync);
         admin.MapPost("/get-user-info", GetUserInfoAsync);
-        admin.MapPost("/get-user-use-count", GetUserUseCountAsync);
-        admin.MapPost("/get-chatgpt-use-count", GetChatGptUseCountAsync);
+        admin.MapPost("/get-user-use-count", GetUserUseCountAsync).WithMetadata(Console.ReadsOnly.Instance);
+        admin.MapPost("/get-chatgpt-use-count", GetChatGptUseCountAsync).WithMetadata(Console.ReadsOnly.Instance);
 
         // Gateway-defined (not in the seed): take an account out of service or put it back. In a
         // cluster every node stops picking it as soon as the account grain's change reaches its pool (milliseconds).

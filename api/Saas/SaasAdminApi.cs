@@ -22,7 +22,7 @@ public static partial class SaasAdminApi
         admin.MapPost("/createActivationCode", CreateActivationCodeAsync);
         admin.MapPost("/updateActivationCode", UpdateActivationCodeAsync);
         admin.MapPost("/revokeActivationCode", RevokeActivationCodeAsync);
-        admin.MapPost("/listActivationCodes", ListActivationCodesAsync);
+        admin.MapPost("/listActivationCodes", ListActivationCodesAsync).WithMetadata(Console.ReadsOnly.Instance);
 
         // The secret is checked before a route is named unknown, so the API's shape is not given away.
         admin.Map("/{**path}", (HttpContext context) =>
