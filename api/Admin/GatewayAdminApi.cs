@@ -39,7 +39,7 @@ public static class GatewayAdminApi
     private static void MapAdminSet(IEndpointRouteBuilder routes, string basePath)
     {
         var family = routes.MapGroup(basePath).InFamily(ApiFamily.Admin);
-        var admin = family.MapGroup(string.Empty).AddEndpointFilter<AdminAuthFilter>();
+        var admin = family.MapGroup(string.Empty).AddEndpointFilter<AdminAuthFilter>().AddEndpointFilter<Audit.AuditFilter>();
         admin.MapPost("/login", LoginAsync);
         admin.MapPost("/logout", LogoutAsync);
         admin.MapPost("/get-mirror-token", GetMirrorTokenAsync);
@@ -60,6 +60,9 @@ public static class GatewayAdminApi
         // Gateway-defined: pricing programs, LLM products and customer discounts of the 元境 platform (docs/ledger.md).
         Platform.Pricing.PricingAdminApi.Map(admin);
         Platform.Accounting.WalletAdminApi.Map(admin);
+
+        // Gateway-defined: the audit log of changes made through the admin APIs (docs/console.md).
+        Audit.AuditAdminApi.Map(admin);
 
         // chatgpt-gateway's proxy health check, with its ?admin_password= form (docs/proxies.md).
         Proxies.ProxyAdminApi.Map(family);

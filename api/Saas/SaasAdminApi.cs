@@ -12,7 +12,7 @@ public static partial class SaasAdminApi
     public static IEndpointRouteBuilder MapSaasAdminApi(this IEndpointRouteBuilder routes)
     {
         var family = routes.MapGroup("/adminapi").InFamily(ApiFamily.Saas);
-        var admin = family.MapGroup(string.Empty).AddEndpointFilter<SaasAdminFilter>();
+        var admin = family.MapGroup(string.Empty).AddEndpointFilter<SaasAdminFilter>().AddEndpointFilter<Audit.AuditFilter>();
         admin.MapPost("/addAccount", AddAccountAsync);
         admin.MapPost("/stateAccount", StateAccountAsync);
         admin.MapPost("/importConversationBySelf", ImportBySelfAsync);
