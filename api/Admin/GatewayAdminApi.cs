@@ -51,6 +51,9 @@ public static class GatewayAdminApi
         // cluster every node stops picking it as soon as the account grain's change reaches its pool (milliseconds).
         admin.MapPost("/set-chatgpt-status", SetChatGptStatusAsync);
 
+        // Gateway-defined: the pooled accounts' list, a token-file import and a probe (docs/adminapi.md).
+        AccountAdminApi.Map(admin);
+
         // Gateway-defined: the nodes of this cluster as the membership table shows them.
         admin.MapGet("/cluster", GetClusterAsync);
 

@@ -14,7 +14,7 @@ public static partial class SaasAdminApi
         var family = routes.MapGroup("/adminapi").InFamily(ApiFamily.Saas);
         var admin = family.MapGroup(string.Empty).AddEndpointFilter<SaasAdminFilter>().AddEndpointFilter<Audit.AuditFilter>();
         admin.MapPost("/addAccount", AddAccountAsync);
-        admin.MapPost("/stateAccount", StateAccountAsync);
+        admin.MapPost("/stateAccount", StateAccountAsync).WithMetadata(Console.ReadsOnly.Instance);
         admin.MapPost("/importConversationBySelf", ImportBySelfAsync);
         admin.MapPost("/importConversationByWeb", ImportByWebAsync);
 
