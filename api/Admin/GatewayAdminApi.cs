@@ -61,6 +61,9 @@ public static class GatewayAdminApi
         Platform.Pricing.PricingAdminApi.Map(admin);
         Platform.Accounting.WalletAdminApi.Map(admin);
 
+        // Gateway-defined: the console's lists of usage, orders, video tasks and users, with CSV export (docs/console-data.md).
+        AdminQueries.AdminQueryApi.Map(admin);
+
         // chatgpt-gateway's proxy health check, with its ?admin_password= form (docs/proxies.md).
         Proxies.ProxyAdminApi.Map(family);
 
