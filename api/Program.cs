@@ -1,6 +1,7 @@
 using MirrorGate.Api.Admin;
 using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
+using MirrorGate.Api.Console;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.OpenAi;
@@ -27,6 +28,7 @@ app.MapGatewayAdminApi();
 app.MapSaasAdminApi();
 app.MapPlatformApi();
 app.MapClusterDashboard();
+app.MapConsole();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>

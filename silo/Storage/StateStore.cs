@@ -37,6 +37,9 @@ public abstract class StateStore : IAsyncDisposable
     /// <summary>The searchable copy of the video tasks (docs/console-data.md).</summary>
     public IVideoTaskCatalog VideoTaskCatalog => field ??= new SqlVideoTaskCatalog(this);
 
+    /// <summary>The audit log of admin changes kept in this database (docs/console.md).</summary>
+    public abstract Grains.Audit.IAuditStore AuditStore { get; }
+
     /// <summary>Creates or upgrades the schema. Safe to run on every start, and on several nodes at once.</summary>
     public abstract Task MigrateAsync(CancellationToken cancellationToken);
 
