@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Console;
 using MirrorGate.Api.Http;
@@ -74,7 +73,9 @@ internal sealed partial class AuditFilter(IGrainFactory grains, [FromKeyedServic
             return (AuditSummary.OfOther(request.ContentType, request.ContentLength), null);
         }
 
-        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: SummaryBodyLimit);
+        // Buffered without a limit of its own (Kestrel's body limit still applies), so the handler can read the body
+        // again from the start whatever its size; the summary itself reads at most SummaryBodyLimit bytes of it.
+        request.EnableBuffering(bufferThreshold: 64 * 1024);
         try
         {
             if (request.HasFormContentType)
@@ -84,25 +85,48 @@ internal sealed partial class AuditFilter(IGrainFactory grains, [FromKeyedServic
                 return (AuditSummary.OfForm(fields, form.Files.Select(f => (f.Name, f.FileName, f.Length))), TargetOf(fields.ToDictionary(f => f.Key, f => (string?)f.Value)));
             }
 
-            if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true || request.ContentType is null)
+            if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
             {
-                using var copy = new MemoryStream();
-                await request.Body.CopyToAsync(copy, request.HttpContext.RequestAborted);
-                if (copy.Length == 0)
-                {
-                    return ("(empty body)", null);
-                }
-
-                var body = JsonNode.Parse(copy.ToArray());
-                var fields = body is JsonObject obj ? obj.Where(p => p.Value is JsonValue).ToDictionary(p => p.Key, p => p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : p.Value?.ToJsonString()) : [];
-                return (AuditSummary.OfJson(body), TargetOf(fields));
+                return (AuditSummary.OfOther(type, request.ContentLength), null);
             }
 
-            return (AuditSummary.OfOther(request.ContentType, request.ContentLength), null);
+            var buffer = new byte[SummaryBodyLimit + 1];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted)) > 0)
+            {
+                length += read;
+            }
+
+            if (length == 0)
+            {
+                return ("(empty body)", null);
+            }
+
+            if (length > SummaryBodyLimit)
+            {
+                return (AuditSummary.OfOther(request.ContentType, null), null);
+            }
+
+            var body = JsonNode.Parse(buffer.AsSpan(0, length));
+            var fieldsOfJson = new Dictionary<string, string?>(StringComparer.Ordinal);
+            if (body is JsonObject obj)
+            {
+                foreach (var (name, value) in obj)
+                {
+                    if (value is JsonValue scalar)
+                    {
+                        fieldsOfJson.TryAdd(name, scalar.TryGetValue<string>(out var text) ? text : scalar.ToJsonString());
+                    }
+                }
+            }
+
+            return (AuditSummary.OfJson(body), TargetOf(fieldsOfJson));
         }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The handler answers a bad body itself; the audit notes that it could not be read.
+            // A body this cannot read (bad JSON, duplicate keys, a broken form) is the handler's to refuse in its own
+            // words; the audit notes that it could not be read, and never fails the request itself.
             return ($"(unreadable {request.ContentType ?? "body"})", null);
         }
         finally

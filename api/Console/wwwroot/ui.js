@@ -68,8 +68,8 @@ export function table({ columns, rows, load, pageSize = 25, empty = 'Nothing her
   return wrap;
 }
 
-function fieldInput(field) {
-  const common = { name: field.name, id: `f-${field.name}`, required: field.required, placeholder: field.placeholder, 'aria-describedby': `e-${field.name}` };
+function fieldInput(field, prefix) {
+  const common = { name: field.name, id: `${prefix}f-${field.name}`, required: field.required, placeholder: field.placeholder, 'aria-describedby': `${prefix}e-${field.name}` };
   if (field.type === 'textarea') return el('textarea', common, field.value ?? '');
   if (field.type === 'select') {
     return el('select', common, (field.options || []).map(o => {
@@ -89,23 +89,26 @@ function fieldInput(field) {
 export function form({ fields, submitLabel = 'Save', readOnly = false, onSubmit, id }) {
   const formError = el('div', { class: 'form-error', role: 'alert' });
   const inputs = {};
+  // Element ids are unique on the page: "<form id>-f-<field>" (or "f-<field>" for a form without an id).
+  const prefix = id ? `${id}-` : '';
+  const errorOf = name => node.querySelector(`[id="${prefix}e-${name}"]`);
   const rows = fields.map(field => {
-    const input = fieldInput(field);
+    const input = fieldInput(field, prefix);
     inputs[field.name] = input;
     if (readOnly) input.disabled = true;
-    const error = el('div', { class: 'field-error', id: `e-${field.name}` });
-    return el('label', { for: `f-${field.name}` }, field.label, input, field.hint ? el('span', { class: 'hint' }, field.hint) : '', error);
+    const error = el('div', { class: 'field-error', id: `${prefix}e-${field.name}` });
+    return el('label', { for: `${prefix}f-${field.name}` }, field.label, input, field.hint ? el('span', { class: 'hint' }, field.hint) : '', error);
   });
   const submit = el('button', { type: 'submit', class: 'primary', disabled: readOnly }, submitLabel);
   const node = el('form', { class: 'form', novalidate: true, id }, rows, el('div', { class: 'form-actions' }, submit), formError);
   const clear = () => {
     formError.textContent = '';
-    for (const [name, input] of Object.entries(inputs)) { input.removeAttribute('aria-invalid'); node.querySelector(`#e-${name}`).textContent = ''; }
+    for (const [name, input] of Object.entries(inputs)) { input.removeAttribute('aria-invalid'); errorOf(name).textContent = ''; }
   };
   const mark = (name, message) => {
     if (!inputs[name]) return false;
     inputs[name].setAttribute('aria-invalid', 'true');
-    node.querySelector(`#e-${name}`).textContent = message;
+    errorOf(name).textContent = message;
     return true;
   };
   node.addEventListener('submit', async event => {

@@ -83,10 +83,10 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
     public async Task<IPage> SignInAsync(string password = GatewayApp.AdminPassword, string? name = null)
     {
         var page = await OpenConsoleAsync();
-        await page.FillAsync("#f-password", password);
+        await page.FillAsync("#signin-f-password", password);
         if (name is not null)
         {
-            await page.FillAsync("#f-name", name);
+            await page.FillAsync("#signin-f-name", name);
         }
 
         await page.ClickAsync("#signin button[type=submit]");

@@ -48,6 +48,34 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
     }
 
     [Fact]
+    public async Task An_api_key_channel_is_added_and_its_key_is_shown_only_by_its_last_characters()
+    {
+        var name = Unique("channel");
+        var page = await fixture.SignInAsync();
+        await page.GotoAsync("/console/#/accounts");
+        await page.FillAsync("#add-channel input[name=name]", name);
+        await page.FillAsync("#add-channel input[name=base_url]", "http://127.0.0.1:9/v1");
+        await page.FillAsync("#add-channel textarea[name=keys]", "sk-console-secret-key-4321");
+        await page.FillAsync("#add-channel input[name=models]", "gpt-4o, gpt-4o-mini");
+        await page.ClickAsync("#add-channel button[type=submit]");
+        var row = page.Locator("#channels-table tr", new PageLocatorOptions { HasText = name });
+        await Assertions.Expect(row).ToContainTextAsync("gpt-4o, gpt-4o-mini");
+        await Assertions.Expect(row).ToContainTextAsync("4321");
+        Assert.DoesNotContain("sk-console-secret", await page.ContentAsync(), StringComparison.Ordinal);
+
+        // A bad base URL is refused with the API's message, shown next to the field it names.
+        await page.FillAsync("#add-channel input[name=name]", name + "-bad");
+        await page.FillAsync("#add-channel input[name=base_url]", "ftp://nowhere");
+        await page.FillAsync("#add-channel textarea[name=keys]", "sk-x-0000");
+        await page.FillAsync("#add-channel input[name=models]", "m");
+        await page.ClickAsync("#add-channel button[type=submit]");
+        await Assertions.Expect(page.Locator("#add-channel-e-base_url")).ToContainTextAsync("Invalid value for 'base_url'");
+        await Assertions.Expect(page.Locator("#add-channel-f-base_url")).ToHaveAttributeAsync("aria-invalid", "true");
+        AssertNoScriptErrors();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_pasted_token_file_imports_each_line_and_reports_the_bad_one()
     {
         var email = Unique("file") + "@example.com";
