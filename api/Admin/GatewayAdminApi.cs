@@ -64,6 +64,9 @@ public static class GatewayAdminApi
         Platform.Pricing.PricingAdminApi.Map(admin);
         Platform.Accounting.WalletAdminApi.Map(admin);
 
+        // Gateway-defined: the console's lists of usage, orders, video tasks and users, with CSV export (docs/console-data.md).
+        AdminQueries.AdminQueryApi.Map(admin);
+
         // Gateway-defined: the audit log of changes made through the admin APIs (docs/console.md).
         Audit.AuditAdminApi.Map(admin);
 

@@ -19,4 +19,7 @@ public interface IUsageGrain : IGrainWithStringKey
 
     /// <summary>Requests per model an account served in each of the last <paramref name="hours"/> clock hours (index 0 = the current hour, local time).</summary>
     Task<ImmutableDictionary<string, long[]>> CountAccountHourlyAsync(string accountId, int hours);
+
+    /// <summary>Up to <see cref="Queries.PageWindow.Limit"/> records matching <paramref name="query"/>, newest first (the console's usage list).</summary>
+    Task<ImmutableArray<UsageRecord>> QueryAsync(UsageQuery query);
 }

@@ -30,6 +30,15 @@ public interface IWalletGrain : IGrainWithStringKey
     /// </summary>
     Task<WalletResult> RefundAsync(string orderId, string reason);
 
+    /// <summary>
+    /// An operator's manual change of the balance: credits a positive <paramref name="amount"/>, debits a negative one
+    /// (never below <c>Wallets:MinBalance</c>), as one ledger transaction with an <c>ADJUST</c> order that keeps
+    /// <paramref name="reason"/> and <paramref name="by"/>. Once per <paramref name="key"/> (the client's idempotency
+    /// key): a retry answers <see cref="WalletOutcome.AlreadyDone"/>, the key reused for another amount
+    /// <see cref="WalletOutcome.KeyConflict"/>.
+    /// </summary>
+    Task<WalletResult> AdjustAsync(string key, decimal amount, string reason, string by);
+
     /// <summary>The wallet's orders, newest first; <paramref name="page"/> counts from 1.</summary>
     Task<OrderPage> QueryOrdersAsync(int page, int pageRows);
 

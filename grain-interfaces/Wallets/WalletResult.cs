@@ -34,6 +34,9 @@ public enum WalletOutcome
 
     /// <summary>A refund of an order that is not this wallet's settled charge (unknown, a recharge, or refunded under another key).</summary>
     NotRefundable,
+
+    /// <summary>An adjustment's idempotency key was used before for another amount; nothing was written.</summary>
+    KeyConflict,
 }
 
 /// <summary>A wallet's spendable balance and what is held for charges in flight.</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using MirrorGate.GrainInterfaces.Queries;
+using MirrorGate.GrainInterfaces.Wallets;
 
 namespace MirrorGate.Grains.Ledger;
 
@@ -37,12 +39,21 @@ public interface ILedgerStore
     /// <summary>A customer org's orders, newest first; <paramref name="page"/> counts from 1.</summary>
     Task<(long Total, ImmutableArray<LedgerOrder> Rows)> QueryOrdersAsync(string customerOrgId, int page, int pageRows, CancellationToken cancellationToken = default);
 
+    /// <summary>Up to <c>query.Page.Limit</c> orders of any org matching every given filter, newest first (ties by order id, descending).</summary>
+    Task<ImmutableArray<LedgerOrder>> QueryOrdersAsync(OrderQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <c>page.Limit</c> legs posted to <paramref name="account"/>, newest first (ties by transaction id, descending).</summary>
+    Task<ImmutableArray<LedgerPosting>> QueryPostingsAsync(LedgerAccount account, PageWindow page, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Up to <paramref name="limit"/> holds still open whose lifetime ended before <paramref name="now"/>, oldest first:
     /// charges whose caller never settled nor released them (its node died mid-call).
     /// </summary>
     Task<ImmutableArray<OpenHold>> FindExpiredHoldsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One leg as stored, with its transaction's kind, time and order.</summary>
+public sealed record LedgerPosting(string TransactionId, int Leg, string Action, long Delta, DateTimeOffset At, string? OrderId);
 
 /// <summary>A hold the transaction opens: the charge's key, and when the hold may be given back unasked.</summary>
 public sealed record HoldMark(string Key, DateTimeOffset ExpiresAt);

@@ -22,6 +22,12 @@ public static class LedgerActions
     /// <summary>A settled charge reversed: its <see cref="Pay"/> and <see cref="PayCost"/> legs, negated (<see cref="Reversed"/>).</summary>
     public const string Refund = "REFUND";
 
+    /// <summary>An operator's manual credit of a customer's balance (docs/console-data.md), from the platform's adjustment account.</summary>
+    public const string Adjust = "ADJUST";
+
+    /// <summary>An operator's manual debit: the credit's legs the other way, the customer's balance guarded by its floor.</summary>
+    public const string AdjustDebit = "ADJUST-";
+
     /// <summary>The subjects (what an account of an org holds).</summary>
     public static class Subjects
     {
@@ -42,6 +48,9 @@ public static class LedgerActions
 
         /// <summary>Money paid in through a payment channel (Alipay), before it is spent.</summary>
         public const string Clearing = "clearing";
+
+        /// <summary>The platform's side of operators' manual adjustments: what it gave (negative) or took back.</summary>
+        public const string Adjustment = "adjustment";
     }
 
     /// <summary>The role an account's org plays in a transaction.</summary>
@@ -64,6 +73,8 @@ public static class LedgerActions
         [Recharge] = [new("充值金额", Role.Platform, Subjects.Clearing, Role.Customer, Subjects.Balance)],
         [Hold] = [new("冻结金额", Role.Customer, Subjects.Balance, Role.Customer, Subjects.Held)],
         [Unhold] = [new("冻结金额", Role.Customer, Subjects.Held, Role.Customer, Subjects.Balance)],
+        [Adjust] = [new("调整金额", Role.Platform, Subjects.Adjustment, Role.Customer, Subjects.Balance)],
+        [AdjustDebit] = [new("调整金额", Role.Customer, Subjects.Balance, Role.Platform, Subjects.Adjustment)],
     }.ToImmutableDictionary();
 
     /// <summary>The parties of a transaction.</summary>

@@ -1,4 +1,5 @@
 using MirrorGate.GrainInterfaces.Rbac;
+using MirrorGate.GrainInterfaces.Users;
 
 namespace MirrorGate.Grains.Rbac;
 
@@ -15,6 +16,7 @@ public sealed class PlatformUserGrain([PersistentState("platform-user")] IPersis
 
         state.State = new PlatformUserState { User = user with { Id = this.GetPrimaryKeyString() } };
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserRegistryGrain>(IUserRegistryGrain.PlatformKey).AddAsync(this.GetPrimaryKeyString());
         return state.State.User!;
     }
 

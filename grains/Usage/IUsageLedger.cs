@@ -21,6 +21,12 @@ public interface IUsageLedger
 
     /// <summary>Records of <paramref name="accountId"/> at or after <paramref name="since"/>, per model and per whole hour after it (bucket 0 starts at <paramref name="since"/>).</summary>
     Task<ImmutableArray<HourlyCount>> CountAccountHourlyAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <c>query.Page.Limit</c> records matching every given filter, newest first (ties by request id, descending),
+    /// strictly after <c>query.Page.After</c> in that order.
+    /// </summary>
+    Task<ImmutableArray<UsageRecord>> QueryAsync(UsageQuery query, CancellationToken cancellationToken = default);
 }
 
 public static class UsageLedgerExtensions

@@ -68,6 +68,8 @@ public sealed partial class UsageGrain(IUsageLedger ledger, UsageBatcher batcher
         return result.ToImmutableDictionary(StringComparer.Ordinal);
     }
 
+    public Task<ImmutableArray<UsageRecord>> QueryAsync(UsageQuery query) => ledger.QueryAsync(query);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Usage of request {RequestId} was already recorded; not counted again")]
     private static partial void LogAlreadyRecorded(ILogger logger, string requestId);
 }

@@ -66,6 +66,7 @@ public sealed class UserGrain(
             CreatedAt = state.RecordExists ? state.State.CreatedAt : time.GetUtcNow(),
         };
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserRegistryGrain>(IUserRegistryGrain.DirectoryKey).AddAsync(UserName);
         return Snapshot();
     }
 
@@ -120,6 +121,7 @@ public sealed class UserGrain(
         };
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IUserRegistryGrain>(IUserRegistryGrain.Key).AddAsync(UserName);
+        await GrainFactory.GetGrain<IUserRegistryGrain>(IUserRegistryGrain.DirectoryKey).AddAsync(UserName);
         return new ActivationCodeIssue(value, Info(token), null);
     }
 
@@ -180,6 +182,7 @@ public sealed class UserGrain(
         };
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IUserRegistryGrain>(IUserRegistryGrain.Key).AddAsync(UserName);
+        await GrainFactory.GetGrain<IUserRegistryGrain>(IUserRegistryGrain.DirectoryKey).AddAsync(UserName);
         return new OAuthSignInResult(record, null, keyRefusal);
     }
 

@@ -8,7 +8,7 @@ public sealed record UserRegistryState
     public ImmutableSortedSet<string> UserNames { get; init; } = ImmutableSortedSet<string>.Empty;
 }
 
-/// <summary>The set of users holding activation codes.</summary>
+/// <summary>One set of user names (see <see cref="IUserRegistryGrain"/> for which).</summary>
 [GrainType("user-registry")]
 public sealed class UserRegistryGrain([PersistentState("user-registry")] IPersistentState<UserRegistryState> state) : Grain, IUserRegistryGrain
 {
@@ -22,4 +22,22 @@ public sealed class UserRegistryGrain([PersistentState("user-registry")] IPersis
     }
 
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.UserNames]);
+
+    public Task<IReadOnlyList<string>> PageAsync(string? prefix, string? after, int limit)
+    {
+        // In the set's own order (a linear scan: a set is at most some thousands of names, and this is an admin page).
+        var names = state.State.UserNames;
+        IEnumerable<string> page = names;
+        if (after is not null)
+        {
+            page = page.Where(n => names.KeyComparer.Compare(n, after) > 0);
+        }
+
+        if (!string.IsNullOrEmpty(prefix))
+        {
+            page = page.Where(n => n.StartsWith(prefix, StringComparison.Ordinal));
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>([.. page.Take(limit)]);
+    }
 }

@@ -36,6 +36,7 @@ namespace MirrorGate.Grains.Videos;
 public sealed partial class VideoTaskGrain(
     [PersistentState("video-task")] IPersistentState<VideoTaskState> state,
     ViduClient vidu,
+    IVideoTaskCatalog catalog,
     IOptionsMonitor<VideoTaskOptions> options,
     IOptions<ReminderOptions> reminderOptions,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider clock,
@@ -88,7 +89,7 @@ public sealed partial class VideoTaskGrain(
             // The reminder first: a stored task always has something to wake it.
             await this.RegisterOrUpdateReminder(ReminderName, ResumePeriod, ResumePeriod);
             state.State = new VideoTaskState { Start = start, CreatedAt = now, UpdatedAt = now, Deadline = now + options.CurrentValue.Timeout, Settlement = VideoSettlement.Held };
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
         catch
         {
@@ -259,7 +260,7 @@ public sealed partial class VideoTaskGrain(
             state.State.State = task.State;
             state.State.Progress = task.Progress ?? state.State.Progress;
             state.State.UpdatedAt = clock.GetUtcNow();
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
     }
 
@@ -273,7 +274,7 @@ public sealed partial class VideoTaskGrain(
         state.State.Error = error;
         state.State.Progress = status == VideoStatus.Succeeded ? 100 : state.State.Progress;
         state.State.UpdatedAt = clock.GetUtcNow();
-        await state.WriteStateAsync();
+        await SaveAsync();
         LogFinished(logger, TaskId, status);
         await SettleAsync();
     }
@@ -305,11 +306,27 @@ public sealed partial class VideoTaskGrain(
         }
 
         state.State.Settlement = settled;
-        await state.WriteStateAsync();
+        await SaveAsync();
         LogSettled(logger, TaskId, settled.ToString());
         _poll?.Dispose();
         _poll = null;
         await ForgetReminderAsync();
+    }
+
+    /// <summary>Stores the state, then its searchable copy. A copy that fails to write is rewritten by the next save.</summary>
+    private async Task SaveAsync()
+    {
+        await state.WriteStateAsync();
+        var task = state.State;
+        try
+        {
+            await catalog.UpsertAsync(new VideoTaskRecord(TaskId, task.Start!.UserId, task.Start.OrgId, task.Start.Order.Model, task.Status, task.State,
+                task.Settlement, task.Start.Order.Amount, task.Error, task.CreatedAt, task.UpdatedAt));
+        }
+        catch (Exception ex)
+        {
+            LogCatalogFailed(logger, ex, TaskId);
+        }
     }
 
     private async Task ForgetReminderAsync()
@@ -349,6 +366,9 @@ public sealed partial class VideoTaskGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video task {TaskId}: a poll failed; it resumes from the stored state")]
     private static partial void LogTickFailed(ILogger logger, Exception exception, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video task {TaskId}: its row in the task list could not be written; the next save writes it")]
+    private static partial void LogCatalogFailed(ILogger logger, Exception exception, string taskId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video task {TaskId} could not be added to its user's task list")]
     private static partial void LogIndexFailed(ILogger logger, Exception exception, string taskId);

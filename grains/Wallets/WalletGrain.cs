@@ -124,6 +124,35 @@ public sealed partial class WalletGrain(
         return await PostAsync(new LedgerTransaction("recharge/" + orderId, LedgerActions.Recharge, OrgId, micros, time.GetUtcNow(), [.. legs], CompletesOrder: order));
     }
 
+    public async Task<WalletResult> AdjustAsync(string key, decimal amount, string reason, string by)
+    {
+        if (!LedgerAmounts.TryToMicros(amount, out var micros) || micros == 0)
+        {
+            return await ResultAsync(WalletOutcome.InvalidAmount);
+        }
+
+        // One id for the transaction and its order, per org and key: a retry meets its own row, whichever node sends it.
+        var id = AdjustmentId(OrgId, key);
+        var action = micros > 0 ? LedgerActions.Adjust : LedgerActions.AdjustDebit;
+        var now = time.GetUtcNow();
+        var legs = LedgerActions.Legs(action, new(OrgId), Variables(("调整金额", Math.Abs(micros))), Floor);
+        var usage = new JsonObject { ["reason"] = reason, ["by"] = by }.ToJsonString();
+        var row = new LedgerOrder(id, OrgId, LedgerActions.PlatformOrg, null, by, LedgerActions.Adjust, "adjustment", "人工调整", "adjustment", usage,
+            micros, 0, now, BusinessDate(now), "1", "accounted");
+        var result = await PostAsync(new LedgerTransaction(id, action, OrgId, micros, now, [.. legs], NewOrder: row));
+        if (result.Outcome == WalletOutcome.AlreadyDone && await ledger.FindTransactionAsync(id) is { } earlier && earlier.Amount != micros)
+        {
+            return result with { Outcome = WalletOutcome.KeyConflict };
+        }
+
+        if (result.Outcome == WalletOutcome.Done)
+        {
+            LogAdjusted(logger, OrgId, micros, by);
+        }
+
+        return result;
+    }
+
     public async Task<OrderPage> QueryOrdersAsync(int page, int pageRows)
     {
         var (total, rows) = await ledger.QueryOrdersAsync(OrgId, page, pageRows);
@@ -148,6 +177,9 @@ public sealed partial class WalletGrain(
 
     /// <summary>The order a refund writes (<c>REFUND</c>), beside the charge's own.</summary>
     public static string RefundOrderId(string orderId) => orderId + "/refund";
+
+    /// <summary>The transaction and order of an operator's adjustment under the client's key.</summary>
+    public static string AdjustmentId(string orgId, string key) => $"adjust/{orgId}/{key}";
 
     private static string HoldId(string key) => key + "/hold";
 
@@ -195,6 +227,9 @@ public sealed partial class WalletGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refunded order {OrderId} of wallet {OrgId}: {AmountMicros} millionths returned")]
     private static partial void LogRefunded(ILogger logger, string orderId, string orgId, long amountMicros);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Adjusted wallet {OrgId} by {AmountMicros} millionths (by {By})")]
+    private static partial void LogAdjusted(ILogger logger, string orgId, long amountMicros, string by);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger transaction {TransactionId} of wallet {OrgId} was already posted; nothing posted again")]
     private static partial void LogDuplicate(ILogger logger, string transactionId, string orgId);

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using MirrorGate.GrainInterfaces.Errors;
+using MirrorGate.GrainInterfaces.Queries;
+using MirrorGate.GrainInterfaces.Wallets;
 using MirrorGate.Grains.Ledger;
 using MirrorGate.Silo.Storage;
 
@@ -22,6 +24,9 @@ public sealed class SqlLedgerStore(StateStore store, string sequenceColumn) : IL
         order_id, customer_id, reseller_id, provider_id, user_id, business_op, product_id, product_name, model, usage,
         amount, cost, at_ms, order_date, order_status, accounting_status
         """;
+
+    /// <summary>A posting's identity as one text (the keyset id of the postings list): transaction id, <c>#</c>, leg.</summary>
+    public const string PostingKey = "p.txn_id || '#' || p.leg";
 
     public Task<PostResult> PostAsync(LedgerTransaction transaction, CancellationToken cancellationToken = default)
     {
@@ -169,6 +174,41 @@ public sealed class SqlLedgerStore(StateStore store, string sequenceColumn) : IL
         }
 
         return (total, rows.ToImmutable());
+    }, cancellationToken);
+
+    public Task<ImmutableArray<LedgerOrder>> QueryOrdersAsync(OrderQuery query, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        var list = new ListQuery("at_ms", "order_id", static at => at.ToUnixTimeMilliseconds())
+            .Equal("customer_id", query.OrgId).Equal("user_id", query.UserId).Equal("model", query.Model).Equal("product_id", query.ProductId)
+            .Equal("business_op", query.BusinessOp).Window(query.Page);
+        await using var command = list.Command(connection, OrderColumns, "mg_biz_order");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = ImmutableArray.CreateBuilder<LedgerOrder>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(ReadOrder(reader));
+        }
+
+        return rows.ToImmutable();
+    }, cancellationToken);
+
+    public Task<ImmutableArray<LedgerPosting>> QueryPostingsAsync(LedgerAccount account, PageWindow page, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        // One transaction can post twice to one account (a settle gives the hold back and charges), so the keyset's
+        // tie-break is the leg's own identity, transaction and leg, not the transaction alone.
+        var list = new ListQuery("t.at_ms", PostingKey, static at => at.ToUnixTimeMilliseconds())
+            .Equal("p.org_id", account.OrgId).Equal("p.subject", account.Subject).Window(page);
+        await using var command = list.Command(connection, "p.txn_id, p.leg, t.action, p.delta, t.at_ms, t.order_id",
+            "mg_ledger_posting p JOIN mg_ledger_txn t ON t.txn_id = p.txn_id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = ImmutableArray.CreateBuilder<LedgerPosting>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new LedgerPosting(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return rows.ToImmutable();
     }, cancellationToken);
 
     public Task<ImmutableArray<OpenHold>> FindExpiredHoldsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) => RunAsync(async connection =>

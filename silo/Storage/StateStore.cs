@@ -1,6 +1,8 @@
 using System.Data.Common;
 using MirrorGate.Grains.Ledger;
 using MirrorGate.Grains.Usage;
+using MirrorGate.Grains.Videos;
+using MirrorGate.Silo.Videos;
 
 namespace MirrorGate.Silo.Storage;
 
@@ -31,6 +33,9 @@ public abstract class StateStore : IAsyncDisposable
 
     /// <summary>The double-entry ledger and its orders kept in this database (docs/ledger.md).</summary>
     public abstract ILedgerStore LedgerStore { get; }
+
+    /// <summary>The searchable copy of the video tasks (docs/console-data.md).</summary>
+    public IVideoTaskCatalog VideoTaskCatalog => field ??= new SqlVideoTaskCatalog(this);
 
     /// <summary>The audit log of admin changes kept in this database (docs/console.md).</summary>
     public abstract Grains.Audit.IAuditStore AuditStore { get; }

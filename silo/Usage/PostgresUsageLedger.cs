@@ -3,6 +3,7 @@ using MirrorGate.GrainInterfaces.Errors;
 using MirrorGate.GrainInterfaces.Usage;
 using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Cluster;
+using MirrorGate.Silo.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -71,6 +72,23 @@ public sealed class PostgresUsageLedger(PostgresStateStore store) : IUsageLedger
         }
 
         return counts.ToImmutable();
+    });
+
+    public Task<ImmutableArray<UsageRecord>> QueryAsync(UsageQuery query, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        await using var connection = await store.Npgsql.OpenConnectionAsync(cancellationToken);
+        var list = new ListQuery("at", "request_id", static at => at.ToUniversalTime())
+            .Equal("user_name", query.UserName).Equal("model", query.Model).Equal("account_id", query.AccountId).Window(query.Page);
+        await using var command = list.Command(connection, "request_id, at, model, account_id, user_name, node_id, prompt_tokens, completion_tokens", "mg_usage");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = ImmutableArray.CreateBuilder<UsageRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new UsageRecord(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7)));
+        }
+
+        return rows.ToImmutable();
     });
 
     private async Task<T> RunAsync<T>(Func<Task<T>> work)

@@ -4,6 +4,7 @@ using MirrorGate.GrainInterfaces.Errors;
 using MirrorGate.GrainInterfaces.Usage;
 using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Embedded;
+using MirrorGate.Silo.Storage;
 
 namespace MirrorGate.Silo.Usage;
 
@@ -89,6 +90,22 @@ public sealed class SqliteUsageLedger(SqliteStateStore store) : IUsageLedger
         }
 
         return counts.ToImmutable();
+    }, cancellationToken);
+
+    public Task<ImmutableArray<UsageRecord>> QueryAsync(UsageQuery query, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        var list = new ListQuery("at_ms", "request_id", static at => at.ToUnixTimeMilliseconds())
+            .Equal("user_name", query.UserName).Equal("model", query.Model).Equal("account_id", query.AccountId).Window(query.Page);
+        await using var command = list.Command(connection, "request_id, at_ms, model, account_id, user_name, node_id, prompt_tokens, completion_tokens", "mg_usage");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = ImmutableArray.CreateBuilder<UsageRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new UsageRecord(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7)));
+        }
+
+        return rows.ToImmutable();
     }, cancellationToken);
 
     private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)

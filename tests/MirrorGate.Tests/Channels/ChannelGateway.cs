@@ -105,5 +105,8 @@ public class ChannelGateway : IAsyncLifetime
 
         public Task<System.Collections.Immutable.ImmutableArray<HourlyCount>> CountAccountHourlyAsync(string accountId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
             inner.CountAccountHourlyAsync(accountId, since, cancellationToken);
+
+        public Task<System.Collections.Immutable.ImmutableArray<UsageRecord>> QueryAsync(UsageQuery query, CancellationToken cancellationToken = default) =>
+            inner.QueryAsync(query, cancellationToken);
     }
 }

@@ -1,3 +1,5 @@
+using MirrorGate.GrainInterfaces.Queries;
+using MirrorGate.GrainInterfaces.Wallets;
 using MirrorGate.Grains.Ledger;
 using MirrorGate.Silo.Embedded;
 using MirrorGate.Tests.Infrastructure;
@@ -187,6 +189,83 @@ public abstract class LedgerStoreContractTests : IAsyncLifetime
         Assert.Equal([$"{org}-0"], last.Select(o => o.Id));
         Assert.Equal(At.AddMinutes(4), first[0].At);
     }
+
+    // The console's order list reads across orgs: each filter narrows, newest first, and keyset pages neither lose
+    // nor repeat an order written in the same millisecond as another.
+    [Fact]
+    public async Task Orders_of_every_org_filter_by_org_user_model_product_kind_and_time_and_page_by_keyset()
+    {
+        var (orgA, orgB, user) = (Unique("org"), Unique("org"), Unique("user"));
+        Assert.True(await Ledger.CreateOrderAsync(Order("a-1", orgA, 1, At) with { UserId = user }));
+        Assert.True(await Ledger.CreateOrderAsync(Order("a-2", orgA, 2, At.AddMinutes(1)) with { UserId = user, Model = "m-2", ProductId = "llm-2" }));
+        Assert.True(await Ledger.CreateOrderAsync(Order("b-1", orgB, 3, At.AddMinutes(2)) with { UserId = user, BusinessOp = LedgerActions.Recharge }));
+        Assert.True(await Ledger.CreateOrderAsync(Order("b-2", orgB, 4, At.AddMinutes(3))));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(await Ledger.CreateOrderAsync(Order($"tie-{i}", orgB, 5, At.AddMinutes(3)) with { UserId = user }));
+        }
+
+        Assert.Equal(["tie-4", "tie-3", "tie-2", "tie-1", "tie-0", "b-2", "b-1"], Ids(await Ledger.QueryOrdersAsync(Orders(org: orgB))));
+        Assert.Equal(["a-2", "a-1"], Ids(await Ledger.QueryOrdersAsync(Orders(org: orgA))));
+        Assert.Equal(["a-2"], Ids(await Ledger.QueryOrdersAsync(Orders(user: user, model: "m-2"))));
+        Assert.Equal(["a-2"], Ids(await Ledger.QueryOrdersAsync(Orders(user: user, product: "llm-2"))));
+        Assert.Equal(["b-1"], Ids(await Ledger.QueryOrdersAsync(Orders(user: user, kind: LedgerActions.Recharge))));
+        Assert.Equal(["b-1", "a-2"], Ids(await Ledger.QueryOrdersAsync(Orders(user: user, from: At.AddMinutes(1), to: At.AddMinutes(3)))));
+
+        var seen = new List<string>();
+        PageAfter? after = null;
+        while (true)
+        {
+            var page = await Ledger.QueryOrdersAsync(Orders(user: user, after: after, limit: 2));
+            seen.AddRange(Ids(page));
+            if (page.Length < 2)
+            {
+                break;
+            }
+
+            after = new PageAfter(page[^1].At, page[^1].Id);
+        }
+
+        Assert.Equal(["tie-4", "tie-3", "tie-2", "tie-1", "tie-0", "b-1", "a-2", "a-1"], seen);
+    }
+
+    // A wallet's postings: each leg on the account, including a settle's two legs on one balance, paged without loss.
+    [Fact]
+    public async Task Postings_of_one_account_list_every_leg_newest_first_across_keyset_pages()
+    {
+        var org = Unique("org");
+        await Ledger.PostAsync(Recharge("fund-" + org, org, 5_000_000));
+        var hold = LedgerActions.Legs(LedgerActions.Hold, new(org), new Dictionary<string, long> { ["冻结金额"] = 2_000_000 }, 0);
+        await Ledger.PostAsync(new LedgerTransaction($"{org}/hold", LedgerActions.Hold, org, 2_000_000, At.AddMinutes(1), [.. hold]));
+        var settle = LedgerActions.Legs(LedgerActions.Unhold, new(org, "reseller"), new Dictionary<string, long> { ["冻结金额"] = 2_000_000 }, 0)
+            .Concat(LedgerActions.Legs(LedgerActions.Pay, new(org, "reseller"), new Dictionary<string, long> { ["交易金额"] = 1_500_000 }, 0));
+        await Ledger.PostAsync(new LedgerTransaction($"{org}/close", LedgerActions.Pay, org, 1_500_000, At.AddMinutes(2), [.. settle]));
+
+        var all = new List<LedgerPosting>();
+        PageWindow page = new(null, null, null, 1);
+        while (true)
+        {
+            var rows = await Ledger.QueryPostingsAsync(new LedgerAccount(org, LedgerActions.Subjects.Balance), page);
+            all.AddRange(rows);
+            if (rows.Length < 1)
+            {
+                break;
+            }
+
+            page = page with { After = new PageAfter(rows[^1].At, $"{rows[^1].TransactionId}#{rows[^1].Leg}") };
+        }
+
+        Assert.Equal([$"{org}/close", $"{org}/close", $"{org}/hold", "fund-" + org], all.Select(p => p.TransactionId));
+        Assert.Equal([-1_500_000, 2_000_000, -2_000_000, 5_000_000], all.Select(p => p.Delta));
+        Assert.Equal(await Ledger.BalanceAsync(new LedgerAccount(org, LedgerActions.Subjects.Balance)), all.Sum(p => p.Delta));
+        Assert.Equal([LedgerActions.Pay, LedgerActions.Pay, LedgerActions.Hold, LedgerActions.Recharge], all.Select(p => p.Action));
+    }
+
+    private static OrderQuery Orders(string? org = null, string? user = null, string? model = null, string? product = null, string? kind = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, PageAfter? after = null, int limit = 100) =>
+        new(org, user, model, product, kind, new PageWindow(from, to, after, limit));
+
+    private static string[] Ids(IEnumerable<LedgerOrder> orders) => [.. orders.Select(o => o.Id)];
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 

@@ -1,3 +1,4 @@
+using MirrorGate.GrainInterfaces.Queries;
 using MirrorGate.GrainInterfaces.Usage;
 using MirrorGate.Grains.Usage;
 using MirrorGate.Silo.Embedded;
@@ -125,6 +126,62 @@ public abstract class UsageLedgerContractTests : IAsyncLifetime
         Assert.Equal(1, await Ledger.CountUserAsync(user, localSince));
         Assert.Equal([new HourlyCount("model-a", 0, 1)], (await Ledger.CountAccountHourlyAsync(account, localSince)).ToArray());
     }
+
+    // The console's usage list: every filter narrows, newest first, and a keyset page continues exactly after the last
+    // row shown, including across rows written in the same instant (ties go by request id, descending).
+    [Fact]
+    public async Task QueryAsync_filters_by_user_model_account_and_time_newest_first()
+    {
+        var user = Unique("user");
+        var account = Unique("account");
+        await Ledger.RecordAsync([
+            Record("q-1", Since.AddMinutes(1), "model-a", user: user, account: account),
+            Record("q-2", Since.AddMinutes(2), "model-b", user: user, account: account),
+            Record("q-3", Since.AddMinutes(3), "model-a", user: user, account: Unique("account")),
+            Record("q-4", Since.AddMinutes(4), "model-a", user: Unique("user"), account: account),
+            Record("q-5", Since.AddMinutes(5), "model-a", user: user, account: account),
+        ]);
+
+        Assert.Equal(["q-5", "q-3", "q-2", "q-1"], Ids(await Ledger.QueryAsync(Query(user: user))));
+        Assert.Equal(["q-5", "q-3", "q-1"], Ids(await Ledger.QueryAsync(Query(user: user, model: "model-a"))));
+        Assert.Equal(["q-5", "q-1"], Ids(await Ledger.QueryAsync(Query(user: user, model: "model-a", account: account))));
+        Assert.Equal(["q-5", "q-4", "q-2", "q-1"], Ids(await Ledger.QueryAsync(Query(account: account))));
+        Assert.Equal(["q-3", "q-2"], Ids(await Ledger.QueryAsync(Query(user: user, from: Since.AddMinutes(2), to: Since.AddMinutes(5)))));
+
+        var row = Assert.Single(await Ledger.QueryAsync(Query(user: user, model: "model-b")));
+        Assert.Equal(Record("q-2", Since.AddMinutes(2), "model-b", user: user, account: account), row with { At = row.At.ToUniversalTime() });
+    }
+
+    [Fact]
+    public async Task QueryAsync_pages_by_keyset_without_losing_or_repeating_rows_written_in_the_same_instant()
+    {
+        var user = Unique("user");
+        var records = Enumerable.Range(0, 7).Select(i => Record($"same-{i}", Since, "model-a", user: user))
+            .Concat(Enumerable.Range(0, 3).Select(i => Record($"later-{i}", Since.AddSeconds(1), "model-a", user: user)))
+            .ToList();
+        await Ledger.RecordAsync(records);
+
+        var seen = new List<string>();
+        PageAfter? after = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var rows = await Ledger.QueryAsync(Query(user: user, after: after, limit: 3));
+            seen.AddRange(Ids(rows));
+            if (rows.Length < 3)
+            {
+                break;
+            }
+
+            after = new PageAfter(rows[^1].At, rows[^1].RequestId);
+        }
+
+        Assert.Equal(["later-2", "later-1", "later-0", "same-6", "same-5", "same-4", "same-3", "same-2", "same-1", "same-0"], seen);
+    }
+
+    private static UsageQuery Query(string? user = null, string? model = null, string? account = null, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        PageAfter? after = null, int limit = 100) => new(user, model, account, new PageWindow(from, to, after, limit));
+
+    private static string[] Ids(IEnumerable<UsageRecord> rows) => [.. rows.Select(r => r.RequestId)];
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 

@@ -72,6 +72,35 @@ public sealed class VideoTaskTests(VideoGateway gateway) : IClassFixture<VideoGa
         Assert.Empty(await gateway.PaymentsAsync(org));
     }
 
+    // The console's list (docs/console-data.md) reads each task's searchable copy, which its grain rewrites at every
+    // state write: a finished task is listed with its final status and where its reservation went.
+    [Fact]
+    public async Task The_admin_task_list_shows_every_users_tasks_by_org_and_status_and_exports_csv()
+    {
+        var (org, session) = await gateway.CustomerAsync(50m);
+        var done = (await InferAsync(session, new { llmid = TextModel, prompt = "listed ok", duration = 2, resolution = "540p" }))[^1];
+        var failed = (await InferAsync(session, new { llmid = TextModel, prompt = "listed [fail]", duration = 2, resolution = "540p" }))[^1];
+        using var admin = gateway.App.CreateClient(GatewayApp.AdminPassword);
+
+        JsonArray rows = [];
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            rows = (await admin.GetFromJsonAsync<JsonObject>($"/api/video-tasks?org={org}"))!["rows"]!.AsArray();
+            return rows.Count == 2 && rows.All(r => r!["settlement"]!.GetValue<string>() != "held");
+        }, "both tasks are listed settled");
+        var onlyFailed = (await admin.GetFromJsonAsync<JsonObject>($"/api/video-tasks?org={org}&status=FAILED"))!["rows"]!.AsArray();
+        var csv = (await admin.GetStringAsync($"/api/video-tasks?org={org}&format=csv")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal([failed["taskid"]!.GetValue<string>(), done["taskid"]!.GetValue<string>()], rows.Select(r => r!["task_id"]!.GetValue<string>()));
+        Assert.Equal([("FAILED", "released"), ("SUCCEEDED", "charged")], rows.Select(r => (r!["status"]!.GetValue<string>(), r["settlement"]!.GetValue<string>())));
+        Assert.All(rows, r => Assert.Equal(org, r!["org"]!.GetValue<string>()));
+        Assert.Equal("SimulatedFailure", Assert.Single(onlyFailed)!["error"]!.GetValue<string>());
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("task_id,created_at,updated_at,user,org,model,status,state,settlement,amount,error", csv[0], StringComparison.Ordinal);
+        Assert.StartsWith(done["taskid"]!.GetValue<string>() + ",", csv[2], StringComparison.Ordinal);
+        Assert.Contains(",SUCCEEDED,success,charged,", csv[2], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_submit_the_upstream_refuses_answers_one_failed_line_and_is_released()
     {

@@ -5,6 +5,11 @@ const modules = await Promise.all([
   import('./accounts.js'),
   import('./codes.js'),
   import('./pricing.js'),
+  import('./usage.js'),
+  import('./orders.js'),
+  import('./videos.js'),
+  import('./users.js'),
+  import('./wallets.js'),
   import('./audit.js'),
 ]);
 
