@@ -3,6 +3,7 @@ using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
+using MirrorGate.Api.Observability;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Platform;
 using MirrorGate.Api.Saas;
@@ -14,11 +15,14 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddMirrorGateLogging();
 builder.AddDemoMode();
 builder.AddMirrorGate();
+builder.AddMirrorGateObservability();
 
 var app = builder.Build();
 app.UseMirrorGateRequestLogging();
+app.UseMirrorGateObservability();
 app.UseMirrorGateErrors();
 app.MapRootEndpoints();
+app.MapObservability();
 app.MapOpenAiApi();
 app.MapBackendApi();
 app.MapAuthHelpers();

@@ -61,6 +61,9 @@ public static class GatewayAdminApi
         Platform.Pricing.PricingAdminApi.Map(admin);
         Platform.Accounting.WalletAdminApi.Map(admin);
 
+        // Gateway-defined: this node's live view (docs/observability.md).
+        Observability.LiveStatsApi.Map(admin);
+
         // chatgpt-gateway's proxy health check, with its ?admin_password= form (docs/proxies.md).
         Proxies.ProxyAdminApi.Map(family);
 
