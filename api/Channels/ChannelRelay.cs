@@ -269,7 +269,7 @@ public sealed partial class ChannelRelay(
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                metrics.UpstreamFailed(UpstreamFailureKind.Connect);
+                metrics.UpstreamFailed(UpstreamFault.Connect);
                 return new Outcome(new GatewayFailure(StatusCodes.Status502BadGateway, "upstream_unreachable", $"The channel's upstream could not be reached ({ex.GetType().Name})."), true);
             }
             finally
@@ -295,17 +295,17 @@ public sealed partial class ChannelRelay(
             switch (status)
             {
                 case StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden:
-                    metrics.UpstreamFailed(UpstreamFailureKind.Rejected);
+                    metrics.UpstreamFailed(UpstreamFault.Rejected);
                     var reason = Scrub(await ErrorMessageAsync(response, cancellationToken), key);
                     await ReportAsync(grain.ReportRejectedAsync(status, reason), snapshot.KeyId);
                     return new Outcome(new GatewayFailure(StatusCodes.Status503ServiceUnavailable, "channel_key_rejected", $"A channel key serving '{model}' was refused by its upstream (HTTP {status})."), true);
                 case StatusCodes.Status429TooManyRequests:
-                    metrics.UpstreamFailed(UpstreamFailureKind.RateLimited);
+                    metrics.UpstreamFailed(UpstreamFault.RateLimited);
                     var clearsIn = RateLimitReset.From(response.Headers, time.GetUtcNow()) ?? poolOptions.CurrentValue.DefaultCooldown;
                     await ReportAsync(grain.ReportRateLimitedAsync(model, clearsIn), snapshot.KeyId);
                     return new Outcome(GatewayFailure.CoolingDown(model, clearsIn) with { Message = $"The channel keys that serve '{model}' are rate limited; try again in {Math.Ceiling(clearsIn.TotalSeconds)} seconds." }, true);
                 case >= 500:
-                    metrics.UpstreamFailed(UpstreamFailureKind.ServerError);
+                    metrics.UpstreamFailed(UpstreamFault.ServerError);
                     return new Outcome(new GatewayFailure(StatusCodes.Status502BadGateway, "upstream_error", $"The channel's upstream failed (HTTP {status})."), true);
                 default:
                     // The request itself is wrong (400, 404, 413, 422 …): the upstream's own OpenAI-shaped answer, as it is.
@@ -380,7 +380,7 @@ public sealed partial class ChannelRelay(
         catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             LogStreamBroken(logger, keyId, ex.GetType().Name);
-            metrics.UpstreamFailed(UpstreamFailureKind.Drop);
+            metrics.UpstreamFailed(UpstreamFault.Drop);
             if (!written)
             {
                 return false;
@@ -503,7 +503,7 @@ public sealed partial class ChannelRelay(
         catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             LogStreamBroken(logger, keyId, ex.GetType().Name);
-            metrics.UpstreamFailed(UpstreamFailureKind.Drop);
+            metrics.UpstreamFailed(UpstreamFault.Drop);
             if (!written)
             {
                 return false;

@@ -75,7 +75,7 @@ public sealed class GatewayMetrics
         }
     }
 
-    public void UpstreamFailed(UpstreamFailureKind kind) => _upstreamFailures[(int)kind].Inc();
+    public void UpstreamFailed(UpstreamFault kind) => _upstreamFailures[(int)kind].Inc();
 
     /// <summary>A request refused by a user's limit or a wallet; <paramref name="code"/> is one of the fixed refusal codes.</summary>
     public void LimitRefused(string code) =>

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using MirrorGate.GrainInterfaces.Channels;
 using MirrorGate.GrainInterfaces.Wallets;
 using MirrorGate.OpenAiSim;
+using MirrorGate.Tests.Channels;
 using MirrorGate.Tests.Infrastructure;
 using MirrorGate.Tests.Platform;
 
@@ -132,6 +133,19 @@ public sealed class MetricsTests(ObservabilityGateway gateway) : IClassFixture<O
             gateway.Sim.Options.PromptTokens = null;
             gateway.Sim.Options.CompletionTokens = null;
         }
+    }
+
+    [Fact]
+    public async Task A_chat_on_the_ChatGPT_web_path_counts_under_its_model_and_account()
+    {
+        using var client = gateway.App.CreateClient(GatewayApp.ServiceKey);
+        var account = (await gateway.App.SnapshotAsync(ChannelGateway.OwnerEmail)).AccountId;
+        var before = await ScrapeAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Route, new { model = "auto", messages = new[] { new { role = "user", content = "web" } } })).StatusCode);
+
+        var after = await ScrapeUntilAsync(s => s.Sum("mirrorgate_requests_total", ("route", Route), ("model", "auto")) > before.Sum("mirrorgate_requests_total", ("route", Route), ("model", "auto")));
+        Assert.Equal(1, after.Sum("mirrorgate_requests_total", ("route", Route), ("model", "auto"), ("key", account), ("status", "200")) - before.Sum("mirrorgate_requests_total", ("route", Route), ("model", "auto"), ("key", account), ("status", "200")));
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 namespace MirrorGate.Api.Observability;
 
 /// <summary>Why an upstream call failed, as <c>mirrorgate_upstream_failures_total{kind}</c> counts it (a fixed set: bounded labels).</summary>
-public enum UpstreamFailureKind
+public enum UpstreamFault
 {
     /// <summary>401 or 403: the credential was refused.</summary>
     Rejected,
