@@ -1,4 +1,5 @@
 using MirrorGate.Api.Admin;
+using MirrorGate.Api.ApiReference;
 using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Demo;
@@ -16,6 +17,7 @@ builder.AddMirrorGateLogging();
 builder.AddDemoMode();
 builder.AddMirrorGate();
 builder.AddMirrorGateObservability();
+builder.Services.AddApiReference();
 
 var app = builder.Build();
 app.UseMirrorGateRequestLogging();
@@ -31,6 +33,7 @@ app.MapGatewayAdminApi();
 app.MapSaasAdminApi();
 app.MapPlatformApi();
 app.MapClusterDashboard();
+app.MapApiReference();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>

@@ -8,7 +8,7 @@ public static class MetricsEndpoint
 {
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/metrics", ScrapeAsync).WithMetadata(NotInLiveView.Instance).ExcludeFromDescription();
+        routes.MapGet("/metrics", ScrapeAsync).WithMetadata(NotInLiveView.Instance);
         return routes;
     }
 

@@ -9,7 +9,8 @@ namespace MirrorGate.Tests.Observability;
 /// <c>GET /api/stats/live</c>: fed by the same recording as <c>/metrics</c>, it shows the traffic just sent per route and
 /// model, its errors, a latency percentile, the top users and the accounts by state; it is an admin route.
 /// </summary>
-public sealed class LiveStatsTests(ObservabilityGateway gateway) : IClassFixture<ObservabilityGateway>
+[Collection(ObservabilityCollection.Name)]
+public sealed class LiveStatsTests(ObservabilityGateway gateway)
 {
     [Fact]
     public async Task Traffic_sent_shows_per_route_and_model_with_its_errors_and_top_user()

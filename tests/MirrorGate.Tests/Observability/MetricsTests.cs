@@ -16,7 +16,8 @@ namespace MirrorGate.Tests.Observability;
 /// over to the next key, a limit refusal, a platform key's charge and its wallet's recharge. And a scrape without the
 /// token is refused.
 /// </summary>
-public sealed class MetricsTests(ObservabilityGateway gateway) : IClassFixture<ObservabilityGateway>
+[Collection(ObservabilityCollection.Name)]
+public sealed class MetricsTests(ObservabilityGateway gateway)
 {
     private const string Route = "/v1/chat/completions";
 

@@ -4,7 +4,7 @@ namespace MirrorGate.Tests.Observability;
 
 /// <summary>
 /// A channel gateway on a loopback socket whose <c>/metrics</c> asks for a token and a loopback caller, shared by
-/// the observability tests of one class (each test uses models and users of its own; the counters are per host, so
+/// the observability tests (one collection) (each test uses models and users of its own; the counters are per host, so
 /// no other class's traffic moves them).
 /// </summary>
 public sealed class ObservabilityGateway() : ChannelGateway(kestrel: true, time: null, new Dictionary<string, string?>
@@ -15,4 +15,11 @@ public sealed class ObservabilityGateway() : ChannelGateway(kestrel: true, time:
 })
 {
     public const string ScrapeToken = "scrape-token-0123456789";
+}
+
+/// <summary>The observability tests share one gateway and run one after another, so each sees exactly its own traffic.</summary>
+[CollectionDefinition(Name)]
+public sealed class ObservabilityCollection : ICollectionFixture<ObservabilityGateway>
+{
+    public const string Name = "observability gateway";
 }
