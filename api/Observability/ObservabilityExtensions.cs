@@ -1,11 +1,12 @@
 using MirrorGate.Grains.Ledger;
+using MirrorGate.Silo.Hosting;
 
 namespace MirrorGate.Api.Observability;
 
 public static class ObservabilityExtensions
 {
     /// <summary>
-    /// Metrics (<c>/metrics</c>), the live view, and the ledger's commit counter. Called after <c>AddMirrorGate</c>, so the
+    /// Metrics (<c>/metrics</c>), the live view, the ledger's commit counter, and traces when an OTLP endpoint is set. Called after <c>AddMirrorGate</c>, so the
     /// ledger store it wraps is registered.
     /// </summary>
     public static IHostApplicationBuilder AddMirrorGateObservability(this IHostApplicationBuilder builder)
@@ -16,6 +17,7 @@ public static class ObservabilityExtensions
             .ValidateOnStart();
         services.AddSingleton<LiveStats>();
         services.AddSingleton<GatewayMetrics>();
+        builder.AddMirrorGateTracing((NodeDescription)services.First(d => d.ServiceType == typeof(NodeDescription)).ImplementationInstance!);
 
         // Every ledger store the node's wallets commit through counts what it committed.
         for (var i = 0; i < services.Count; i++)
