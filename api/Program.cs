@@ -2,6 +2,7 @@ using MirrorGate.Api.Admin;
 using MirrorGate.Api.ApiReference;
 using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
+using MirrorGate.Api.Console;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Observability;
@@ -34,6 +35,7 @@ app.MapSaasAdminApi();
 app.MapPlatformApi();
 app.MapClusterDashboard();
 app.MapApiReference();
+app.MapConsole();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>

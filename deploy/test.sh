@@ -71,6 +71,10 @@ if ! cmp -s tests/js/package-lock.json tests/js/node_modules/.mirrorgate-lock 2>
   (cd tests/js && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.mirrorgate-lock)
 fi
 
+# Debian's Chromium for the console's browser tests (installed with apt when missing; Playwright downloads none).
+MIRRORGATE_CHROMIUM="$(bash deploy/chromium.sh)"
+export MIRRORGATE_CHROMIUM
+
 dotnet restore Orleans.sln
 dotnet build Orleans.sln --no-restore
 dotnet test Orleans.sln --no-build --logger "console;verbosity=minimal" "$@"

@@ -1,4 +1,5 @@
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.Console;
 using MirrorGate.Api.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -6,12 +7,27 @@ namespace MirrorGate.Api.Admin;
 
 /// <summary>
 /// Guards the admin set with <c>Authorization: Bearer ${ADMIN_PASSWORD}</c>, compared in constant time.
-/// Without a configured password the admin set is off rather than open.
+/// Without a configured password the admin set is off rather than open. A request without an <c>Authorization</c>
+/// header may instead carry a console session (<see cref="ConsoleGate"/>: reads for both roles, changes for admin).
 /// </summary>
-internal sealed class AdminAuthFilter(IOptionsMonitor<GatewayApiOptions> options) : IEndpointFilter
+internal sealed class AdminAuthFilter(IOptionsMonitor<GatewayApiOptions> options, ConsoleGate console) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        if (context.HttpContext.Request.Headers.Authorization.Count == 0)
+        {
+            var access = console.Authorize(context.HttpContext);
+            if (access.Kind is ConsoleAccessKind.Allowed)
+            {
+                return await next(context);
+            }
+
+            if (access.Kind is ConsoleAccessKind.Refused)
+            {
+                return AdminResults.Error(access.Status, access.Message!);
+            }
+        }
+
         var password = options.CurrentValue.AdminPassword;
         if (string.IsNullOrEmpty(password))
         {

@@ -39,17 +39,20 @@ public static class GatewayAdminApi
     private static void MapAdminSet(IEndpointRouteBuilder routes, string basePath)
     {
         var family = routes.MapGroup(basePath).InFamily(ApiFamily.Admin);
-        var admin = family.MapGroup(string.Empty).AddEndpointFilter<AdminAuthFilter>();
+        var admin = family.MapGroup(string.Empty).AddEndpointFilter<AdminAuthFilter>().AddEndpointFilter<Audit.AuditFilter>();
         admin.MapPost("/login", LoginAsync);
         admin.MapPost("/logout", LogoutAsync);
         admin.MapPost("/get-mirror-token", GetMirrorTokenAsync);
         admin.MapPost("/get-user-info", GetUserInfoAsync);
-        admin.MapPost("/get-user-use-count", GetUserUseCountAsync);
-        admin.MapPost("/get-chatgpt-use-count", GetChatGptUseCountAsync);
+        admin.MapPost("/get-user-use-count", GetUserUseCountAsync).WithMetadata(Console.ReadsOnly.Instance);
+        admin.MapPost("/get-chatgpt-use-count", GetChatGptUseCountAsync).WithMetadata(Console.ReadsOnly.Instance);
 
         // Gateway-defined (not in the seed): take an account out of service or put it back. In a
         // cluster every node stops picking it as soon as the account grain's change reaches its pool (milliseconds).
         admin.MapPost("/set-chatgpt-status", SetChatGptStatusAsync);
+
+        // Gateway-defined: the pooled accounts' list, a token-file import and a probe (docs/adminapi.md).
+        AccountAdminApi.Map(admin);
 
         // Gateway-defined: the nodes of this cluster as the membership table shows them.
         admin.MapGet("/cluster", GetClusterAsync);
@@ -63,6 +66,9 @@ public static class GatewayAdminApi
 
         // Gateway-defined: this node's live view (docs/observability.md).
         Observability.LiveStatsApi.Map(admin);
+
+        // Gateway-defined: the audit log of changes made through the admin APIs (docs/console.md).
+        Audit.AuditAdminApi.Map(admin);
 
         // chatgpt-gateway's proxy health check, with its ?admin_password= form (docs/proxies.md).
         Proxies.ProxyAdminApi.Map(family);

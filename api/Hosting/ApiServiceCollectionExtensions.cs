@@ -3,6 +3,7 @@ using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Channels;
 using MirrorGate.Api.Chat;
+using MirrorGate.Api.Console;
 using MirrorGate.Api.FreeAccounts;
 using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Http;
@@ -42,6 +43,7 @@ public static class ApiServiceCollectionExtensions
             .Validate(o => o.SyncInterval > TimeSpan.Zero && o.ReloadInterval > TimeSpan.Zero && o.LoadHintLifetime > TimeSpan.Zero, "Pool intervals must be positive.")
             .ValidateOnStart();
         services.AddAdminAuthentication(builder.Configuration);
+        services.AddConsole(builder.Configuration);
         services.AddOptions<SaasAdminOptions>().Bind(builder.Configuration.GetSection(SaasAdminOptions.SectionName))
             .PostConfigure(o => o.Secret = builder.Configuration[SaasAdminOptions.SecretVariable] is { Length: > 0 } secret ? secret : o.Secret)
             .Validate(o => ActivationCodeRules.Plans.Contains(o.DefaultPlan), "SaasAdmin:DefaultPlan must be free, plus, team or pro.")

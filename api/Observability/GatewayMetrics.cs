@@ -91,8 +91,13 @@ public sealed class GatewayMetrics
     private RouteSeries NewRoute(Endpoint endpoint)
     {
         var pattern = endpoint is RouteEndpoint route ? route.RoutePattern.RawText ?? endpoint.DisplayName ?? "unnamed" : endpoint.DisplayName ?? "unnamed";
-        return new RouteSeries(pattern, _requests, _addedLatency, live: endpoint.Metadata.GetMetadata<NotInLiveView>() is null);
+        return new RouteSeries(pattern, _requests, _addedLatency, live: endpoint.Metadata.GetMetadata<NotInLiveView>() is null && !IsOperatorPage(pattern));
     }
+
+    /// <summary>The console's, the dashboard's and the API reference's own files and calls are no traffic the live view shows.</summary>
+    private static bool IsOperatorPage(string pattern) =>
+        pattern.StartsWith("/console", StringComparison.Ordinal) || pattern.StartsWith("/dashboard", StringComparison.Ordinal)
+        || pattern.StartsWith("/scalar", StringComparison.Ordinal) || pattern.StartsWith("/openapi", StringComparison.Ordinal);
 
     private void CountAccounts(AccountPool accounts, ChannelPool channels)
     {

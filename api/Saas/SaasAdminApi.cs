@@ -12,9 +12,9 @@ public static partial class SaasAdminApi
     public static IEndpointRouteBuilder MapSaasAdminApi(this IEndpointRouteBuilder routes)
     {
         var family = routes.MapGroup("/adminapi").InFamily(ApiFamily.Saas);
-        var admin = family.MapGroup(string.Empty).AddEndpointFilter<SaasAdminFilter>();
+        var admin = family.MapGroup(string.Empty).AddEndpointFilter<SaasAdminFilter>().AddEndpointFilter<Audit.AuditFilter>();
         admin.MapPost("/addAccount", AddAccountAsync);
-        admin.MapPost("/stateAccount", StateAccountAsync);
+        admin.MapPost("/stateAccount", StateAccountAsync).WithMetadata(Console.ReadsOnly.Instance);
         admin.MapPost("/importConversationBySelf", ImportBySelfAsync);
         admin.MapPost("/importConversationByWeb", ImportByWebAsync);
 
@@ -22,7 +22,7 @@ public static partial class SaasAdminApi
         admin.MapPost("/createActivationCode", CreateActivationCodeAsync);
         admin.MapPost("/updateActivationCode", UpdateActivationCodeAsync);
         admin.MapPost("/revokeActivationCode", RevokeActivationCodeAsync);
-        admin.MapPost("/listActivationCodes", ListActivationCodesAsync);
+        admin.MapPost("/listActivationCodes", ListActivationCodesAsync).WithMetadata(Console.ReadsOnly.Instance);
 
         // The secret is checked before a route is named unknown, so the API's shape is not given away.
         admin.Map("/{**path}", (HttpContext context) =>

@@ -76,6 +76,12 @@ public sealed class SecretProtector
         return Base64Url.EncodeToString(mac[..16]);
     }
 
+    /// <summary>
+    /// A 32-byte key for one <paramref name="purpose"/> (HMAC-SHA256 of the purpose under the secrets key): the same on every
+    /// node that holds the same secrets key, and telling nothing about that key or about the keys of other purposes.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("mirrorgate-purpose:" + purpose));
+
     /// <summary>Whether <paramref name="tag"/> is <see cref="Tag"/> of <paramref name="value"/>, compared in constant time.</summary>
     public bool VerifyTag(ReadOnlySpan<char> value, ReadOnlySpan<char> tag) =>
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Tag(value)), Encoding.ASCII.GetBytes(tag.ToArray()));

@@ -103,6 +103,7 @@ public static class NodeHosting
         services.AddSingleton(sp => sp.GetRequiredService<StateStore>().UsageLedger);
         services.AddSingleton<UsageBatcher>();
         services.AddSingleton(sp => sp.GetRequiredService<StateStore>().LedgerStore);
+        services.AddSingleton(sp => sp.GetRequiredService<StateStore>().AuditStore);
         services.AddHostedService<StoreStartup>();
         services.TryAddSingleton<ProtectedStateSerializer>();
         services.AddAdoNetGrainStorage(AdoNetStorageName, options => options.Configure<StateStore, ProtectedStateSerializer>((o, store, serializer) =>

@@ -32,6 +32,9 @@ public abstract class StateStore : IAsyncDisposable
     /// <summary>The double-entry ledger and its orders kept in this database (docs/ledger.md).</summary>
     public abstract ILedgerStore LedgerStore { get; }
 
+    /// <summary>The audit log of admin changes kept in this database (docs/console.md).</summary>
+    public abstract Grains.Audit.IAuditStore AuditStore { get; }
+
     /// <summary>Creates or upgrades the schema. Safe to run on every start, and on several nodes at once.</summary>
     public abstract Task MigrateAsync(CancellationToken cancellationToken);
 

@@ -28,6 +28,44 @@ public static class PricingAdminApi
         admin.MapGet("/pricing/llms/{llmid}", async (string llmid, IGrainFactory grains) =>
             await grains.GetGrain<ILlmProductGrain>(llmid).GetAsync() is { } product ? Results.Json(ProductJson(product)) : AdminResults.Error(404, $"No LLM product {llmid}."));
         admin.MapPost("/pricing/discounts", PutDiscountAsync);
+
+        // The admin twin of /pricing/test_pricing_program.dspy (which needs a platform login): the console's price preview.
+        admin.MapPost("/pricing/preview", PreviewAsync).WithMetadata(Console.ReadsOnly.Instance);
+    }
+
+    /// <summary><c>{"ppid", "data": {usage}}</c> → the quote of the program in force today, as the test endpoint answers it.</summary>
+    private static async Task<IResult> PreviewAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains, [FromKeyedServices(Grains.Hosting.GatewayClock.Key)] TimeProvider time)
+    {
+        var read = await reader.ReadObjectAsync(context.Request, context.RequestAborted);
+        if (read.Body is not { } body)
+        {
+            return AdminResults.FromBody(read);
+        }
+
+        if (!JsonFields.TryString(body, "ppid", required: true, out var ppid, out var error))
+        {
+            return AdminResults.BadRequest(error!);
+        }
+
+        if (body["data"] is not JsonObject usage)
+        {
+            return AdminResults.BadRequest("'data' must be the usage dict, e.g. {\"duration\": 5, \"SR\": 720}.");
+        }
+
+        var (quote, failure) = await PricingApi.QuoteAsync(grains, ppid!, usage, time);
+        if (quote is null)
+        {
+            return AdminResults.BadRequest(failure!);
+        }
+
+        return Results.Json(new JsonObject
+        {
+            ["ppid"] = ppid,
+            ["data"] = usage.DeepClone(),
+            ["result"] = new JsonArray([.. quote.Lines.Select(PricingApi.Line)]),
+            ["amount"] = quote.Amount,
+            ["cost"] = quote.Cost,
+        });
     }
 
     private static async Task<IResult> PutProgramAsync(HttpContext context, JsonBodyReader reader, IGrainFactory grains)

@@ -132,7 +132,7 @@ public static class PricingApi
         return table is null ? (null, error) : (PricingEngine.Price(table, program.Discount, usage), null);
     }
 
-    private static JsonObject Line(PricedLine line) => new()
+    internal static JsonObject Line(PricedLine line) => new()
     {
         ["price_factors"] = line.Factor,
         ["unit"] = line.Unit,
