@@ -1,9 +1,11 @@
 using MirrorGate.Api.Admin;
+using MirrorGate.Api.ApiReference;
 using MirrorGate.Api.AuthHelpers;
 using MirrorGate.Api.BackendApi;
 using MirrorGate.Api.Console;
 using MirrorGate.Api.Demo;
 using MirrorGate.Api.Hosting;
+using MirrorGate.Api.Observability;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Platform;
 using MirrorGate.Api.Saas;
@@ -15,11 +17,15 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddMirrorGateLogging();
 builder.AddDemoMode();
 builder.AddMirrorGate();
+builder.AddMirrorGateObservability();
+builder.Services.AddApiReference();
 
 var app = builder.Build();
 app.UseMirrorGateRequestLogging();
+app.UseMirrorGateObservability();
 app.UseMirrorGateErrors();
 app.MapRootEndpoints();
+app.MapObservability();
 app.MapOpenAiApi();
 app.MapBackendApi();
 app.MapAuthHelpers();
@@ -28,6 +34,7 @@ app.MapGatewayAdminApi();
 app.MapSaasAdminApi();
 app.MapPlatformApi();
 app.MapClusterDashboard();
+app.MapApiReference();
 app.MapConsole();
 app.Run();
 

@@ -67,6 +67,9 @@ public static class GatewayAdminApi
         // Gateway-defined: the console's lists of usage, orders, video tasks and users, with CSV export (docs/console-data.md).
         AdminQueries.AdminQueryApi.Map(admin);
 
+        // Gateway-defined: this node's live view (docs/observability.md).
+        Observability.LiveStatsApi.Map(admin);
+
         // Gateway-defined: the audit log of changes made through the admin APIs (docs/console.md).
         Audit.AuditAdminApi.Map(admin);
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +9,7 @@ using MirrorGate.Api.Auth;
 using MirrorGate.Api.Chat;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Observability;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Platform.Billing;
 using MirrorGate.Api.Pool;
@@ -33,6 +35,7 @@ public sealed partial class ChannelRelay(
     GrainReferences grains,
     TurnSettlement settlement,
     LlmBilling billing,
+    GatewayMetrics metrics,
     IOptionsMonitor<PoolOptions> poolOptions,
     IOptionsMonitor<ChannelOptions> channelOptions,
     IOptionsMonitor<GatewayApiOptions> gatewayOptions,
@@ -116,12 +119,20 @@ public sealed partial class ChannelRelay(
             return OpenAiErrors.Result(StatusCodes.Status403Forbidden, $"The model '{request.Model}' is served by the gateway's channels: use the gateway's key, a mirror token or an activation code.", "channel_not_allowed");
         }
 
+        // The model is served here, so it is a bounded metric label.
+        var record = RequestRecord.Of(context);
+        if (record is not null)
+        {
+            record.Model = request.Model;
+        }
+
         var requestId = TurnSettlement.NewRequestId();
         var user = caller.UserName is { } name ? grains.Get<IUserGrain>(name) : null;
         var admission = user is null ? null : await user.TryAdmitAsync(request.Model, catalogued: true, requestId, request.EstimatedTokens);
         if (admission is { Granted: false })
         {
             var refused = LimitFailures.From(admission, request.Model);
+            metrics.LimitRefused(refused.Code);
             LogRefused(logger, caller.LogId, request.Model, refused.Code);
             return OpenAiErrors.From(refused);
         }
@@ -133,6 +144,7 @@ public sealed partial class ChannelRelay(
             var (opened, refusal) = await billing.OpenAsync(caller, request.Model, requestId, ChannelRequest.EstimateTokens(request.Body.Length, 0), request.MaxOutputTokens);
             if (refusal is not null)
             {
+                metrics.LimitRefused(refusal.Code);
                 LogRefused(logger, caller.LogId, request.Model, refusal.Code);
                 return OpenAiErrors.From(refusal);
             }
@@ -228,6 +240,12 @@ public sealed partial class ChannelRelay(
     {
         var snapshot = target.Snapshot;
         var model = request.Model;
+        var record = RequestRecord.Of(context);
+        if (record is not null)
+        {
+            record.KeyId = snapshot.KeyId;
+        }
+
         var askUsage = endpoint is ChannelEndpoint.ChatCompletions or ChannelEndpoint.Completions;
         using var message = new HttpRequestMessage(HttpMethod.Post, target.For(endpoint))
         {
@@ -244,13 +262,19 @@ public sealed partial class ChannelRelay(
         using (var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             headersTimeout.CancelAfter(channelOptions.CurrentValue.ResponseTimeout);
+            var waitStarted = Stopwatch.GetTimestamp();
             try
             {
                 response = await http.Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                metrics.UpstreamFailed(UpstreamFault.Connect);
                 return new Outcome(new GatewayFailure(StatusCodes.Status502BadGateway, "upstream_unreachable", $"The channel's upstream could not be reached ({ex.GetType().Name})."), true);
+            }
+            finally
+            {
+                record?.AddUpstreamWait(waitStarted);
             }
         }
 
@@ -260,8 +284,8 @@ public sealed partial class ChannelRelay(
             if (status is >= 200 and < 300)
             {
                 var relayed = IsEventStream(response)
-                    ? await RelayStreamAsync(context, response, endpoint, turn, snapshot.KeyId, cancellationToken)
-                    : await RelayWholeAsync(context, response, turn, snapshot.KeyId, cancellationToken);
+                    ? await RelayStreamAsync(context, response, endpoint, turn, snapshot.KeyId, record, cancellationToken)
+                    : await RelayWholeAsync(context, response, turn, snapshot.KeyId, record, cancellationToken);
                 return relayed
                     ? Outcome.Done
                     : new Outcome(new GatewayFailure(StatusCodes.Status502BadGateway, "upstream_stream_broken", "The channel's answer broke off before its first byte."), true);
@@ -271,14 +295,17 @@ public sealed partial class ChannelRelay(
             switch (status)
             {
                 case StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden:
+                    metrics.UpstreamFailed(UpstreamFault.Rejected);
                     var reason = Scrub(await ErrorMessageAsync(response, cancellationToken), key);
                     await ReportAsync(grain.ReportRejectedAsync(status, reason), snapshot.KeyId);
                     return new Outcome(new GatewayFailure(StatusCodes.Status503ServiceUnavailable, "channel_key_rejected", $"A channel key serving '{model}' was refused by its upstream (HTTP {status})."), true);
                 case StatusCodes.Status429TooManyRequests:
+                    metrics.UpstreamFailed(UpstreamFault.RateLimited);
                     var clearsIn = RateLimitReset.From(response.Headers, time.GetUtcNow()) ?? poolOptions.CurrentValue.DefaultCooldown;
                     await ReportAsync(grain.ReportRateLimitedAsync(model, clearsIn), snapshot.KeyId);
                     return new Outcome(GatewayFailure.CoolingDown(model, clearsIn) with { Message = $"The channel keys that serve '{model}' are rate limited; try again in {Math.Ceiling(clearsIn.TotalSeconds)} seconds." }, true);
                 case >= 500:
+                    metrics.UpstreamFailed(UpstreamFault.ServerError);
                     return new Outcome(new GatewayFailure(StatusCodes.Status502BadGateway, "upstream_error", $"The channel's upstream failed (HTTP {status})."), true);
                 default:
                     // The request itself is wrong (400, 404, 413, 422 …): the upstream's own OpenAI-shaped answer, as it is.
@@ -308,7 +335,7 @@ public sealed partial class ChannelRelay(
     /// Relays a whole (JSON) answer chunk by chunk, always one chunk behind, so that the last one waits for the
     /// settlement. False when it broke before anything was written (the next key may answer).
     /// </summary>
-    private async Task<bool> RelayWholeAsync(HttpContext context, HttpResponseMessage response, Settlement turn, string keyId, CancellationToken cancellationToken)
+    private async Task<bool> RelayWholeAsync(HttpContext context, HttpResponseMessage response, Settlement turn, string keyId, RequestRecord? record, CancellationToken cancellationToken)
     {
         var current = ArrayPool<byte>.Shared.Rent(ChunkSize);
         var next = ArrayPool<byte>.Shared.Rent(ChunkSize);
@@ -317,10 +344,14 @@ public sealed partial class ChannelRelay(
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var waitStarted = Stopwatch.GetTimestamp();
             var currentLength = await body.ReadAsync(current, cancellationToken);
+            record?.AddUpstreamWait(waitStarted);
             while (true)
             {
+                waitStarted = Stopwatch.GetTimestamp();
                 var nextLength = currentLength == 0 ? 0 : await body.ReadAsync(next, cancellationToken);
+                record?.AddUpstreamWait(waitStarted);
                 var last = nextLength == 0;
                 scanner.Feed(current.AsSpan(0, currentLength), final: last);
                 if (!written)
@@ -349,6 +380,7 @@ public sealed partial class ChannelRelay(
         catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             LogStreamBroken(logger, keyId, ex.GetType().Name);
+            metrics.UpstreamFailed(UpstreamFault.Drop);
             if (!written)
             {
                 return false;
@@ -370,7 +402,7 @@ public sealed partial class ChannelRelay(
     /// final event. A stream that ends without its final event ends for the client with an error event and a broken
     /// connection, never a clean end. False when it broke before anything was written.
     /// </summary>
-    private async Task<bool> RelayStreamAsync(HttpContext context, HttpResponseMessage response, ChannelEndpoint endpoint, Settlement turn, string keyId, CancellationToken cancellationToken)
+    private async Task<bool> RelayStreamAsync(HttpContext context, HttpResponseMessage response, ChannelEndpoint endpoint, Settlement turn, string keyId, RequestRecord? record, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         var filled = 0;
@@ -392,7 +424,9 @@ public sealed partial class ChannelRelay(
                     buffer = larger;
                 }
 
+                var waitStarted = Stopwatch.GetTimestamp();
                 var read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken);
+                record?.AddUpstreamWait(waitStarted);
                 if (read == 0)
                 {
                     break;
@@ -469,6 +503,7 @@ public sealed partial class ChannelRelay(
         catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             LogStreamBroken(logger, keyId, ex.GetType().Name);
+            metrics.UpstreamFailed(UpstreamFault.Drop);
             if (!written)
             {
                 return false;

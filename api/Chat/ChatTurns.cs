@@ -4,6 +4,7 @@ using MirrorGate.Api.Hooks;
 using MirrorGate.GrainInterfaces.Conversations;
 using MirrorGate.GrainInterfaces.Users;
 using MirrorGate.Api.Imports;
+using MirrorGate.Api.Observability;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Models;
 using MirrorGate.Upstream.ChatGpt;
@@ -25,6 +26,7 @@ public sealed class ChatTurns(
     TurnSettlement settlement,
     AuditHook audit,
     NotifyHook notify,
+    GatewayMetrics metrics,
     IOptionsMonitor<ChatGptOptions> chatGpt)
 {
     private const int ReserveAttempts = 3;
@@ -35,7 +37,8 @@ public sealed class ChatTurns(
     /// <param name="buildBody">Builds the upstream body once the continued conversation (if any) is known.</param>
     /// <param name="loginRequired">Only a logged-in account will do (speech): no fallback to free device ids.</param>
     /// <param name="fileAccountId">The account that holds the files the turn uses: the turn runs there, and nowhere else.</param>
-    public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken, bool loginRequired = false, string? fileAccountId = null)
+    /// <param name="record">The request's record: the model, the account that answers and the upstream wait go into it.</param>
+    public async Task<TurnStart> StartAsync(Caller caller, ModelDefinition model, string? conversationId, bool temporary, Func<ConversationRecord?, JsonObject> buildBody, CancellationToken cancellationToken, bool loginRequired = false, string? fileAccountId = null, RequestRecord? record = null)
     {
         if (caller.Plan is { } plan && !ModelCatalog.PlanFits(plan, model))
         {
@@ -70,7 +73,9 @@ public sealed class ChatTurns(
         var admission = user is null ? null : await ReserveAsync(user, model, requestId);
         if (admission is { Granted: false })
         {
-            return TurnStart.Fail(LimitFailures.From(admission, model.Id));
+            var refused = LimitFailures.From(admission, model.Id);
+            metrics.LimitRefused(refused.Code);
+            return TurnStart.Fail(refused);
         }
 
         var body = Body(buildBody, continued, imported);
@@ -86,7 +91,7 @@ public sealed class ChatTurns(
             }
 
             body = audited.Body;
-            dispatch = await dispatcher.StartAsync(caller, model, body, continued?.AccountId ?? fileAccountId, cancellationToken, loginRequired || fileAccountId is not null);
+            dispatch = await dispatcher.StartAsync(caller, model, body, continued?.AccountId ?? fileAccountId, cancellationToken, loginRequired || fileAccountId is not null, record);
         }
         catch
         {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using MirrorGate.Api.Auth;
+using MirrorGate.Api.Observability;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.Grains.Models;
 using MirrorGate.Upstream.ChatGpt;
@@ -63,7 +65,7 @@ public sealed partial class ConversationDispatcher
     /// down for the model. The failure says whether another account might do better (not when the upstream refused
     /// the request itself).
     /// </summary>
-    private async Task<(T? Value, GatewayFailure? Failure, bool TryElsewhere)> CallAccountAsync<T>(string accountId, ModelDefinition model, Func<UpstreamCredential, CancellationToken, Task<UpstreamResult<T>>> call, bool ownCredential, CancellationToken cancellationToken)
+    private async Task<(T? Value, GatewayFailure? Failure, bool TryElsewhere)> CallAccountAsync<T>(string accountId, ModelDefinition model, Func<UpstreamCredential, CancellationToken, Task<UpstreamResult<T>>> call, bool ownCredential, CancellationToken cancellationToken, RequestRecord? record = null)
     {
         var account = grains.Get<IAccountGrain>(accountId);
         CredentialResult credential;
@@ -84,7 +86,9 @@ public sealed partial class ConversationDispatcher
             return (default, FromAccountError(credential, ownCredential), true);
         }
 
+        var waitStarted = Stopwatch.GetTimestamp();
         var result = await call(ToUpstream(credential.Credential!), cancellationToken);
+        record?.AddUpstreamWait(waitStarted);
         if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
         {
             credential = await account.GetCredentialAsync(rejectedAccessToken: credential.Credential!.AccessToken.Value);
@@ -94,7 +98,9 @@ public sealed partial class ConversationDispatcher
                 return (default, FromAccountError(credential, ownCredential), true);
             }
 
+            waitStarted = Stopwatch.GetTimestamp();
             result = await call(ToUpstream(credential.Credential!), cancellationToken);
+            record?.AddUpstreamWait(waitStarted);
             if (!result.IsSuccess && result.Failure!.Kind is UpstreamFailureKind.Unauthorized)
             {
                 credentials.Forget(accountId);
@@ -108,6 +114,17 @@ public sealed partial class ConversationDispatcher
         }
 
         var failure = result.Failure!;
+        if (failure.Kind is not (UpstreamFailureKind.BadRequest or UpstreamFailureKind.NotFound))
+        {
+            metrics.UpstreamFailed(failure.Kind switch
+            {
+                UpstreamFailureKind.Unauthorized or UpstreamFailureKind.Forbidden => UpstreamFault.Rejected,
+                UpstreamFailureKind.RateLimited => UpstreamFault.RateLimited,
+                UpstreamFailureKind.Network => UpstreamFault.Connect,
+                _ => UpstreamFault.ServerError,
+            });
+        }
+
         if (failure.Kind is UpstreamFailureKind.RateLimited)
         {
             var clearsIn = failure.ClearsIn ?? poolOptions.CurrentValue.DefaultCooldown;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Auth;
 using MirrorGate.Api.FreeAccounts;
+using MirrorGate.Api.Observability;
 using MirrorGate.Api.Pool;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.Grains.Hosting;
@@ -31,10 +32,11 @@ public sealed partial class ConversationDispatcher(
     IOptionsMonitor<PoolOptions> poolOptions,
     [FromKeyedServices(GatewayClock.Key)] TimeProvider time,
     ILogger<ConversationDispatcher> logger,
-    FreeDevicePool free)
+    FreeDevicePool free,
+    GatewayMetrics metrics)
 {
     /// <param name="loginRequired">The turn needs a logged-in account (speech): a pool caller never falls back to a free device id.</param>
-    public async Task<DispatchResult> StartAsync(Caller caller, ModelDefinition model, JsonObject body, string? boundAccountId, CancellationToken cancellationToken, bool loginRequired = false)
+    public async Task<DispatchResult> StartAsync(Caller caller, ModelDefinition model, JsonObject body, string? boundAccountId, CancellationToken cancellationToken, bool loginRequired = false, RequestRecord? record = null)
     {
         if (caller.Kind is CallerKind.Direct)
         {
@@ -64,7 +66,7 @@ public sealed partial class ConversationDispatcher(
             {
                 // A 401 is the caller's to hear only when the credential is the caller's own; for a pool or
                 // mirror-token caller a dead account is the gateway's problem (503), not a bad API key.
-                (turn, failure, tryElsewhere) = await TryAccountAsync(slot, model, body, ownCredential: caller.Kind is CallerKind.Account, cancellationToken);
+                (turn, failure, tryElsewhere) = await TryAccountAsync(slot, model, body, ownCredential: caller.Kind is CallerKind.Account, record, cancellationToken);
             }
             catch
             {
@@ -92,9 +94,9 @@ public sealed partial class ConversationDispatcher(
     }
 
     /// <returns>The started turn, or the failure and whether another account might do better (not when the upstream refused the request itself).</returns>
-    private async Task<(UpstreamTurn? Turn, GatewayFailure? Failure, bool TryElsewhere)> TryAccountAsync(AccountSlot slot, ModelDefinition model, JsonObject body, bool ownCredential, CancellationToken cancellationToken)
+    private async Task<(UpstreamTurn? Turn, GatewayFailure? Failure, bool TryElsewhere)> TryAccountAsync(AccountSlot slot, ModelDefinition model, JsonObject body, bool ownCredential, RequestRecord? record, CancellationToken cancellationToken)
     {
-        var (stream, failure, tryElsewhere) = await CallAccountAsync(slot.AccountId, model, (credential, ct) => upstream.StartConversationAsync(credential, body, ct), ownCredential, cancellationToken);
+        var (stream, failure, tryElsewhere) = await CallAccountAsync(slot.AccountId, model, (credential, ct) => upstream.StartConversationAsync(credential, body, ct), ownCredential, cancellationToken, record);
         return failure is null ? (new UpstreamTurn(stream!, slot, slot.AccountId), null, false) : (null, failure, tryElsewhere);
     }
 

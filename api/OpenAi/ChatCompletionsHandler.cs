@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text;
 using MirrorGate.Api.Auth;
 using MirrorGate.Api.Chat;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Observability;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Models;
 using MirrorGate.Upstream.ChatGpt;
@@ -50,7 +52,14 @@ public sealed partial class ChatCompletionsHandler(
         request = request with { Files = files };
         var settings = options.CurrentValue;
         var temporary = request.Hatd ?? settings.ApiHatd;
-        var start = await turns.StartAsync(caller, request.Model, request.ConversationId, temporary, continued => builder.Build(request, continued, temporary), cancellationToken, fileAccountId: fileAccount);
+        var record = RequestRecord.Of(context);
+        if (record is not null)
+        {
+            // A catalogued model (the parser refused any other): a bounded metric label.
+            record.Model = request.Model.Id;
+        }
+
+        var start = await turns.StartAsync(caller, request.Model, request.ConversationId, temporary, continued => builder.Build(request, continued, temporary), cancellationToken, fileAccountId: fileAccount, record: record);
         if (start.Turn is null)
         {
             LogTurnRefused(logger, caller.LogId, request.Model.Id, start.Failure!.Code);
@@ -58,6 +67,11 @@ public sealed partial class ChatCompletionsHandler(
         }
 
         await using var turn = start.Turn;
+        if (record is not null)
+        {
+            record.KeyId = turn.AccountId;
+        }
+
         var id = ChatCompletionIds.New();
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var promptTokens = TokenEstimator.CountPrompt(request.Messages);
@@ -83,7 +97,7 @@ public sealed partial class ChatCompletionsHandler(
             {
                 completionTokens += TokenEstimator.Count(text);
                 writer.WriteContent(text);
-            }, () => writer.FlushAsync(cancellationToken), cancellationToken);
+            }, () => writer.FlushAsync(cancellationToken), cancellationToken, RequestRecord.Of(context));
         }
         catch (UpstreamStreamBrokenException ex)
         {
@@ -110,7 +124,7 @@ public sealed partial class ChatCompletionsHandler(
         string finishReason;
         try
         {
-            finishReason = await ReadAnswerAsync(turn, text => content.Append(text), static () => Task.CompletedTask, cancellationToken);
+            finishReason = await ReadAnswerAsync(turn, text => content.Append(text), static () => Task.CompletedTask, cancellationToken, RequestRecord.Of(context));
         }
         catch (UpstreamStreamBrokenException ex)
         {
@@ -131,21 +145,29 @@ public sealed partial class ChatCompletionsHandler(
     /// and calling <paramref name="beforeWaiting"/> whenever the next upstream event is not already at
     /// hand: a streamed answer is sent then, so text never waits on the upstream, while a burst of events
     /// goes out in one socket write. Returns OpenAI's finish reason; a broken stream throws
-    /// <see cref="UpstreamStreamBrokenException"/>.
+    /// <see cref="UpstreamStreamBrokenException"/>. The time spent waiting on the upstream goes into <paramref name="record"/>.
     /// </summary>
-    internal static async Task<string> ReadAnswerAsync(ActiveTurn turn, Action<string> onText, Func<Task> beforeWaiting, CancellationToken cancellationToken)
+    internal static async Task<string> ReadAnswerAsync(ActiveTurn turn, Action<string> onText, Func<Task> beforeWaiting, CancellationToken cancellationToken, RequestRecord? record = null)
     {
         var finishReason = "stop";
         await using var events = turn.Stream.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             var next = events.MoveNextAsync();
+            var waitStarted = 0L;
             if (!next.IsCompleted)
             {
                 await beforeWaiting();
+                waitStarted = Stopwatch.GetTimestamp();
             }
 
-            if (!await next)
+            var more = await next;
+            if (waitStarted != 0)
+            {
+                record?.AddUpstreamWait(waitStarted);
+            }
+
+            if (!more)
             {
                 break;
             }

@@ -44,6 +44,11 @@ public static class OpenAiApi
             }
 
             context.HttpContext.Items[typeof(Caller)] = resolution.Caller;
+            if (Observability.RequestRecord.Of(context.HttpContext) is { } record)
+            {
+                record.User = resolution.Caller.UserName ?? resolution.Caller.PlatformUserId;
+            }
+
             using var scope = context.HttpContext.RequestServices.GetRequiredService<CallerLogScope>().Begin(resolution.Caller);
             return await next(context);
         });

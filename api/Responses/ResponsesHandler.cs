@@ -63,7 +63,13 @@ public sealed partial class ResponsesHandler(
         var settings = options.CurrentValue;
         var temporary = request.Hatd ?? (!request.Store || settings.ApiHatd);
         var chat = new ChatCompletionRequest(request.Model, request.Messages, request.Stream, IncludeUsage: false, conversationId, parentMessageId, temporary) { Files = files };
-        var start = await turns.StartAsync(caller, request.Model, conversationId, temporary, continued => builder.Build(chat, continued, temporary), cancellationToken, fileAccountId: fileAccount);
+        var record = Observability.RequestRecord.Of(context);
+        if (record is not null)
+        {
+            record.Model = request.Model.Id;
+        }
+
+        var start = await turns.StartAsync(caller, request.Model, conversationId, temporary, continued => builder.Build(chat, continued, temporary), cancellationToken, fileAccountId: fileAccount, record: record);
         if (start.Turn is null)
         {
             LogTurnRefused(logger, caller.LogId, request.Model.Id, start.Failure!.Code);
@@ -73,6 +79,11 @@ public sealed partial class ResponsesHandler(
         }
 
         await using var turn = start.Turn;
+        if (record is not null)
+        {
+            record.KeyId = turn.AccountId;
+        }
+
         var answer = new AnswerIds(request, time.GetUtcNow().ToUnixTimeSeconds(), temporary);
         var inputTokens = TokenEstimator.CountPrompt(request.Messages);
         return request.Stream && settings.StreamMode
@@ -96,7 +107,7 @@ public sealed partial class ResponsesHandler(
                 }
 
                 writer.WriteDelta(answer.Fix(turn), delta);
-            }, () => writer.Started ? writer.FlushAsync(cancellationToken) : Task.CompletedTask, cancellationToken);
+            }, () => writer.Started ? writer.FlushAsync(cancellationToken) : Task.CompletedTask, cancellationToken, Observability.RequestRecord.Of(context));
         }
         catch (UpstreamStreamBrokenException ex)
         {
@@ -128,7 +139,7 @@ public sealed partial class ResponsesHandler(
         var text = new StringBuilder();
         try
         {
-            await ChatCompletionsHandler.ReadAnswerAsync(turn, delta => text.Append(delta), static () => Task.CompletedTask, context.RequestAborted);
+            await ChatCompletionsHandler.ReadAnswerAsync(turn, delta => text.Append(delta), static () => Task.CompletedTask, context.RequestAborted, Observability.RequestRecord.Of(context));
         }
         catch (UpstreamStreamBrokenException ex)
         {

@@ -29,7 +29,7 @@ internal static class MicroBenchmarks
                 .AddLogger(ConsoleLogger.Default)
                 .WithArtifactsPath(artifacts.FullName)
                 .WithOptions(ConfigOptions.DisableLogFile);
-            var summaries = BenchmarkRunner.Run([typeof(GatewayPathBenchmarks)], config);
+            var summaries = BenchmarkRunner.Run([typeof(GatewayPathBenchmarks), typeof(RecordingBenchmarks)], config);
             return Render(summaries, commit);
         }
         finally

@@ -5,6 +5,7 @@ const modules = await Promise.all([
   import('./accounts.js'),
   import('./codes.js'),
   import('./pricing.js'),
+  import('./live.js'),
   import('./usage.js'),
   import('./orders.js'),
   import('./videos.js'),
