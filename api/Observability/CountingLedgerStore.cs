@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using MirrorGate.GrainInterfaces.Queries;
+using MirrorGate.GrainInterfaces.Wallets;
 using MirrorGate.Grains.Ledger;
 
 namespace MirrorGate.Api.Observability;
@@ -35,6 +37,11 @@ internal sealed class CountingLedgerStore(ILedgerStore inner, GatewayMetrics met
 
     public Task<(long Total, ImmutableArray<LedgerOrder> Rows)> QueryOrdersAsync(string customerOrgId, int page, int pageRows, CancellationToken cancellationToken = default) =>
         inner.QueryOrdersAsync(customerOrgId, page, pageRows, cancellationToken);
+
+    public Task<ImmutableArray<LedgerOrder>> QueryOrdersAsync(OrderQuery query, CancellationToken cancellationToken = default) => inner.QueryOrdersAsync(query, cancellationToken);
+
+    public Task<ImmutableArray<LedgerPosting>> QueryPostingsAsync(LedgerAccount account, PageWindow page, CancellationToken cancellationToken = default) =>
+        inner.QueryPostingsAsync(account, page, cancellationToken);
 
     public Task<ImmutableArray<OpenHold>> FindExpiredHoldsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) => inner.FindExpiredHoldsAsync(now, limit, cancellationToken);
 }
