@@ -4,6 +4,8 @@ using MirrorGate.Api.Channels;
 using MirrorGate.Api.Pool;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Channels;
+using MirrorGate.GrainInterfaces.Errors;
+using MirrorGate.GrainInterfaces.Videos;
 using Prometheus;
 
 namespace MirrorGate.Api.Observability;
@@ -22,6 +24,11 @@ public sealed class GatewayMetrics
 
     private static readonly string[] StatusLabels = Enumerable.Range(0, 600).Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
+    private static readonly string[] VideoStatuses = [VideoStatus.Pending, VideoStatus.Succeeded, VideoStatus.Failed];
+
+    /// <summary>How long a scrape waits for the video task counts before it exports the last ones it had.</summary>
+    private static readonly TimeSpan VideoCountTimeout = TimeSpan.FromSeconds(2);
+
     private static readonly string[] FailureKinds = ["rejected", "rate_limited", "server_error", "connect", "drop"];
 
     private readonly Counter _requests;
@@ -31,12 +38,13 @@ public sealed class GatewayMetrics
     private readonly Counter _ledgerTransactions;
     private readonly Counter _ledgerAmount;
     private readonly Gauge _accounts;
+    private readonly Gauge.Child[] _videoTasks;
     private readonly ConcurrentDictionary<Endpoint, RouteSeries> _routes = new();
     private readonly ConcurrentDictionary<string, Counter.Child> _refusalChildren = new(StringComparer.Ordinal);
     private readonly RouteSeries _unmatched;
     private readonly LiveStats _live;
 
-    public GatewayMetrics(LiveStats live, AccountPool accounts, ChannelPool channels)
+    public GatewayMetrics(LiveStats live, AccountPool accounts, ChannelPool channels, IGrainFactory? grains = null)
     {
         _live = live;
         Registry = Metrics.NewCustomRegistry();
@@ -56,6 +64,13 @@ public sealed class GatewayMetrics
         _accounts = factory.CreateGauge("mirrorgate_accounts", "Upstream accounts and channel keys in this node's pool view, by kind and state.", "kind", "state");
         _unmatched = new RouteSeries("unmatched", _requests, _addedLatency, live: false);
         Registry.AddBeforeCollectCallback(() => CountAccounts(accounts, channels));
+        // The grains are absent only in the micro-benchmark, which has no cluster to ask.
+        var videoTasks = factory.CreateGauge("mirrorgate_video_tasks", "Video tasks in the cluster's task catalog, by status (PENDING, SUCCEEDED, FAILED); read from the database at each scrape.", "status");
+        _videoTasks = Array.ConvertAll(VideoStatuses, status => videoTasks.WithLabels(status));
+        if (grains is not null)
+        {
+            Registry.AddBeforeCollectCallback(cancellation => CountVideoTasksAsync(grains, cancellation));
+        }
     }
 
     /// <summary>The registry <c>/metrics</c> exports.</summary>
@@ -119,6 +134,25 @@ public sealed class GatewayMetrics
         foreach (var group in channels.Keys.GroupBy(k => k.Status))
         {
             _accounts.WithLabels("channel_key", Label(group.Key)).Set(group.Count());
+        }
+    }
+
+    /// <summary>
+    /// The video task gauge, counted by the catalog (one grouped query per scrape). A catalog that cannot answer in
+    /// time leaves the last counts in place rather than failing the scrape: the other series are this node's own.
+    /// </summary>
+    private async Task CountVideoTasksAsync(IGrainFactory grains, CancellationToken cancellation)
+    {
+        try
+        {
+            var counts = await grains.GetGrain<IVideoTaskSearchGrain>(IVideoTaskSearchGrain.Key).CountByStatusAsync().WaitAsync(VideoCountTimeout, cancellation);
+            for (var i = 0; i < VideoStatuses.Length; i++)
+            {
+                _videoTasks[i].Set(counts.GetValueOrDefault(VideoStatuses[i]));
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or StorageUnavailableException or OrleansException)
+        {
         }
     }
 

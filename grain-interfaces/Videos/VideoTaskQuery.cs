@@ -14,6 +14,9 @@ public interface IVideoTaskSearchGrain : IGrainWithStringKey
 
     /// <summary>Up to <c>query.Page.Limit</c> tasks matching <paramref name="query"/>, newest first (by creation).</summary>
     Task<ImmutableArray<VideoTaskRecord>> QueryAsync(VideoTaskQuery query);
+
+    /// <summary>How many tasks are in each status, over the whole cluster's catalog (the <c>/metrics</c> gauge).</summary>
+    Task<ImmutableDictionary<string, long>> CountByStatusAsync();
 }
 
 /// <summary>A filter on the tasks (null: any); <see cref="Status"/> is <c>PENDING</c>, <c>SUCCEEDED</c> or <c>FAILED</c>.</summary>

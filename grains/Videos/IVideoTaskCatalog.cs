@@ -15,4 +15,7 @@ public interface IVideoTaskCatalog
 
     /// <summary>Up to <c>query.Page.Limit</c> rows matching every given filter, newest first (ties by task id, descending).</summary>
     Task<ImmutableArray<VideoTaskRecord>> QueryAsync(VideoTaskQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>How many tasks are in each status (<c>PENDING</c>, <c>SUCCEEDED</c>, <c>FAILED</c>); a status with none is absent.</summary>
+    Task<ImmutableDictionary<string, long>> CountByStatusAsync(CancellationToken cancellationToken = default);
 }

@@ -11,4 +11,6 @@ namespace MirrorGate.Grains.Videos;
 public sealed class VideoTaskSearchGrain(IVideoTaskCatalog catalog) : Grain, IVideoTaskSearchGrain
 {
     public Task<ImmutableArray<VideoTaskRecord>> QueryAsync(VideoTaskQuery query) => catalog.QueryAsync(query);
+
+    public Task<ImmutableDictionary<string, long>> CountByStatusAsync() => catalog.CountByStatusAsync();
 }

@@ -67,6 +67,21 @@ public sealed class SqlVideoTaskCatalog(StateStore store) : IVideoTaskCatalog
         return rows.ToImmutable();
     });
 
+    public Task<ImmutableDictionary<string, long>> CountByStatusAsync(CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, COUNT(*) FROM mg_video_task GROUP BY status";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = ImmutableDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts.ToImmutable();
+    });
+
     private async Task<T> RunAsync<T>(Func<Task<T>> work)
     {
         try

@@ -56,10 +56,13 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
         await page.FillAsync("#add-channel input[name=name]", name);
         await page.FillAsync("#add-channel input[name=base_url]", "http://127.0.0.1:9/v1");
         await page.FillAsync("#add-channel textarea[name=keys]", "sk-console-secret-key-4321");
-        await page.FillAsync("#add-channel input[name=models]", "gpt-4o, gpt-4o-mini");
+        // Models of its own: the browser tests share one gateway, and this channel's upstream answers nobody, so it
+        // must not take the models other tests chat with.
+        var models = $"{name}-large, {name}-small";
+        await page.FillAsync("#add-channel input[name=models]", models);
         await page.ClickAsync("#add-channel button[type=submit]");
         var row = page.Locator("#channels-table tr", new PageLocatorOptions { HasText = name });
-        await Assertions.Expect(row).ToContainTextAsync("gpt-4o, gpt-4o-mini");
+        await Assertions.Expect(row).ToContainTextAsync(models);
         await Assertions.Expect(row).ToContainTextAsync("4321");
         Assert.DoesNotContain("sk-console-secret", await page.ContentAsync(), StringComparison.Ordinal);
 

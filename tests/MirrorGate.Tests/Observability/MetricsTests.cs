@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using MirrorGate.GrainInterfaces.Channels;
+using MirrorGate.GrainInterfaces.Videos;
 using MirrorGate.GrainInterfaces.Wallets;
+using MirrorGate.Grains.Videos;
 using MirrorGate.OpenAiSim;
 using MirrorGate.Tests.Channels;
 using MirrorGate.Tests.Infrastructure;
@@ -169,6 +172,26 @@ public sealed class MetricsTests(ObservabilityGateway gateway)
 
     private static Task<HttpResponseMessage> ChatAsync(HttpClient client, string model, int? maxTokens = null) =>
         client.PostAsJsonAsync(Route, new { model, max_tokens = maxTokens ?? 16, messages = new[] { new { role = "user", content = "count me" } } });
+
+    [Fact]
+    public async Task Video_tasks_are_exported_by_status_as_the_catalog_counts_them()
+    {
+        var before = await ScrapeAsync();
+        var catalog = gateway.App.Services.GetRequiredService<IVideoTaskCatalog>();
+        var at = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 3; i++)
+        {
+            var id = $"metrics-{Guid.NewGuid():N}";
+            await catalog.UpsertAsync(new VideoTaskRecord(id, "metrics-user", "metrics-org", "viduq1", i < 2 ? VideoStatus.Pending : VideoStatus.Succeeded,
+                "processing", i < 2 ? VideoSettlement.Held : VideoSettlement.Charged, 1m, null, at, at));
+        }
+
+        var after = await ScrapeAsync();
+
+        Assert.Equal(2, after.Sum("mirrorgate_video_tasks", ("status", VideoStatus.Pending)) - before.Sum("mirrorgate_video_tasks", ("status", VideoStatus.Pending)));
+        Assert.Equal(1, after.Sum("mirrorgate_video_tasks", ("status", VideoStatus.Succeeded)) - before.Sum("mirrorgate_video_tasks", ("status", VideoStatus.Succeeded)));
+        Assert.Equal(before.Sum("mirrorgate_video_tasks", ("status", VideoStatus.Failed)), after.Sum("mirrorgate_video_tasks", ("status", VideoStatus.Failed)));
+    }
 
     private async Task<PrometheusText> ScrapeAsync()
     {

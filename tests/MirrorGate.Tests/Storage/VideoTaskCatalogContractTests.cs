@@ -54,6 +54,24 @@ public abstract class VideoTaskCatalogContractTests : IAsyncLifetime
         Assert.Equal(["b", "a"], Ids(await Catalog.QueryAsync(new VideoTaskQuery(null, org, null, new PageWindow(null, null, new PageAfter(At.AddMinutes(1), "c"), 10)))));
     }
 
+    [Fact]
+    public async Task Tasks_are_counted_by_their_latest_status()
+    {
+        var before = await Catalog.CountByStatusAsync();
+        var org = Unique("org");
+        await Catalog.UpsertAsync(Task(Unique("p"), "user-1", org, At));
+        await Catalog.UpsertAsync(Task(Unique("p"), "user-1", org, At));
+        var failed = Task(Unique("f"), "user-1", org, At);
+        await Catalog.UpsertAsync(failed);
+        await Catalog.UpsertAsync(failed with { Status = VideoStatus.Failed, Settlement = VideoSettlement.Released, UpdatedAt = At.AddMinutes(1) });
+
+        var after = await Catalog.CountByStatusAsync();
+
+        Assert.Equal(2, after.GetValueOrDefault(VideoStatus.Pending) - before.GetValueOrDefault(VideoStatus.Pending));
+        Assert.Equal(1, after.GetValueOrDefault(VideoStatus.Failed) - before.GetValueOrDefault(VideoStatus.Failed));
+        Assert.Equal(before.GetValueOrDefault(VideoStatus.Succeeded), after.GetValueOrDefault(VideoStatus.Succeeded));
+    }
+
     private static VideoTaskRecord Task(string id, string user, string org, DateTimeOffset at) =>
         new(id, user, org, "viduq1", VideoStatus.Pending, "processing", VideoSettlement.Held, 1.5m, null, at, at);
 
