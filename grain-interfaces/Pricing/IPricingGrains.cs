@@ -11,6 +11,18 @@ public interface IPricingProgramGrain : IGrainWithStringKey
     Task<PricingProgram?> GetAsync();
 }
 
+/// <summary>The ids of every pricing program put so far (one grain, key <see cref="Key"/>), for the console's list.</summary>
+[Alias("mg.IPricingProgramListGrain")]
+public interface IPricingProgramListGrain : IGrainWithStringKey
+{
+    const string Key = "all";
+
+    Task AddAsync(string ppid);
+
+    /// <summary>The ids, in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListAsync();
+}
+
 /// <summary>An LLM product, key = its llmid.</summary>
 [Alias("mg.ILlmProductGrain")]
 public interface ILlmProductGrain : IGrainWithStringKey

@@ -22,6 +22,7 @@ public static class PricingAdminApi
     public static void Map(RouteGroupBuilder admin)
     {
         admin.MapPost("/pricing/programs", PutProgramAsync);
+        admin.MapGet("/pricing/programs", ListProgramsAsync);
         admin.MapGet("/pricing/programs/{ppid}", async (string ppid, IGrainFactory grains) =>
             await grains.GetGrain<IPricingProgramGrain>(ppid).GetAsync() is { } program ? Results.Json(ProgramJson(program)) : AdminResults.Error(404, $"No pricing program {ppid}."));
         admin.MapPost("/pricing/llms", PutProductAsync);
@@ -65,6 +66,17 @@ public static class PricingAdminApi
             ["result"] = new JsonArray([.. quote.Lines.Select(PricingApi.Line)]),
             ["amount"] = quote.Amount,
             ["cost"] = quote.Cost,
+        });
+    }
+
+    /// <summary>Every program put so far: id, name and owner, in id order (the console's list).</summary>
+    private static async Task<IResult> ListProgramsAsync(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<IPricingProgramListGrain>(IPricingProgramListGrain.Key).ListAsync();
+        var programs = await Task.WhenAll(ids.Select(id => grains.GetGrain<IPricingProgramGrain>(id).GetAsync()));
+        return Results.Json(new JsonObject
+        {
+            ["programs"] = new JsonArray([.. programs.OfType<PricingProgram>().Select(p => (JsonNode)new JsonObject { ["id"] = p.Id, ["name"] = p.Name, ["ownerid"] = p.OwnerOrgId })]),
         });
     }
 
@@ -117,6 +129,7 @@ public static class PricingAdminApi
 
         var program = new PricingProgram(id!, name!, owner!, provider, discount, timings.ToImmutable());
         await grains.GetGrain<IPricingProgramGrain>(program.Id).PutAsync(program);
+        await grains.GetGrain<IPricingProgramListGrain>(IPricingProgramListGrain.Key).AddAsync(program.Id);
         return Results.Json(ProgramJson(program));
     }
 

@@ -168,6 +168,13 @@ public sealed class ConsolePageTests(ConsoleBrowserFixture fixture)
         using var admin = Gateway.CreateClient(GatewayApp.AdminPassword);
         var stored = await admin.GetFromJsonAsync<JsonObject>($"/api/pricing/programs/{ppid}");
         Assert.Contains("0.75", stored!["timings"]![0]!["pricing_data"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The program is listed (API and page), and opens from the list without typing its id.
+        var listed = await admin.GetFromJsonAsync<JsonObject>("/api/pricing/programs");
+        Assert.Contains(listed!["programs"]!.AsArray(), p => p!["id"]!.GetValue<string>() == ppid && p["name"]!.GetValue<string>() == "Console test program");
+        await page.ReloadAsync();
+        await page.ClickAsync($"#pricing-list button[data-ppid='{ppid}']");
+        await Assertions.Expect(page.Locator("#edit-program input[name=name]")).ToHaveValueAsync("Console test program");
         AssertNoScriptErrors();
         await page.Context.CloseAsync();
     }

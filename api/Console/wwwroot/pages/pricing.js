@@ -1,4 +1,4 @@
-// Pricing programs: open one by id (GET /api/pricing/programs/{ppid}), edit it (POST /api/pricing/programs; a table that
+// Pricing programs: the list of programs (GET /api/pricing/programs), open one from it or by id (GET /api/pricing/programs/{ppid}), edit it (POST /api/pricing/programs; a table that
 // does not parse is refused with the reason) and preview a price (POST /api/pricing/preview, the admin twin of
 // /pricing/test_pricing_program.dspy).
 const today = () => new Date().toISOString().slice(0, 10);
@@ -85,6 +85,20 @@ export default {
       preview.replaceChildren(el('div', { class: 'panel' }, el('h2', {}, 'Price preview'), previewForm, previewOut));
     }
 
-    root.append(el('h1', {}, 'Pricing programs'), el('div', { class: 'panel' }, open), editor, preview);
+    async function openProgram(ppid) {
+      showEditor(await ctx.api('GET', `/api/pricing/programs/${encodeURIComponent(ppid)}`));
+    }
+
+    const { programs } = await ctx.api('GET', '/api/pricing/programs');
+    const list = el('div', { id: 'pricing-list' }, table({
+      rows: programs, pageSize: 20, empty: 'No pricing program yet: open a new id below to create one.',
+      columns: [
+        { key: 'id', label: 'Program', render: p => el('button', { type: 'button', class: 'link', 'data-ppid': p.id, onclick: () => openProgram(p.id) }, p.id) },
+        { key: 'name', label: 'Name' },
+        { key: 'ownerid', label: 'Owner org' },
+      ],
+    }));
+
+    root.append(el('h1', {}, 'Pricing programs'), list, el('div', { class: 'panel' }, open), editor, preview);
   },
 };
