@@ -74,18 +74,34 @@ public sealed class NodeProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var probe = new HttpClient { BaseAddress = node.BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            await node.WaitUntilAnsweringAsync();
+            return node;
+        }
+        catch
+        {
+            // A node that did not come up is killed here: nobody else holds it, and left running it would keep its
+            // ports and its cluster membership long after the test (seen: four orphans from one failed start).
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync()
+    {
+        using var probe = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            Assert.False(process.HasExited, "The node process exited during start:\n" + node.Output);
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "The node process did not answer /ping within 60 s:\n" + node.Output);
+            Assert.False(_process.HasExited, "The node process exited during start:\n" + Output);
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "The node process did not answer /ping within 60 s:\n" + Output);
             try
             {
                 using var ping = await probe.GetAsync("/ping");
                 if (ping.StatusCode == HttpStatusCode.OK)
                 {
-                    return node;
+                    return;
                 }
             }
             catch (HttpRequestException)
