@@ -9,6 +9,7 @@ using MirrorGate.Api.Auth;
 using MirrorGate.Api.Chat;
 using MirrorGate.Api.Hosting;
 using MirrorGate.Api.Http;
+using MirrorGate.Api.Limits;
 using MirrorGate.Api.Observability;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Platform.Billing;
@@ -33,6 +34,7 @@ public sealed partial class ChannelRelay(
     ChannelKeyCache keys,
     ChannelHttp http,
     GrainReferences grains,
+    LimitLeases leases,
     TurnSettlement settlement,
     LlmBilling billing,
     GatewayMetrics metrics,
@@ -128,7 +130,7 @@ public sealed partial class ChannelRelay(
 
         var requestId = TurnSettlement.NewRequestId();
         var user = caller.UserName is { } name ? grains.Get<IUserGrain>(name) : null;
-        var admission = user is null ? null : await user.TryAdmitAsync(request.Model, catalogued: true, requestId, request.EstimatedTokens);
+        var admission = caller.UserName is null ? null : await leases.AdmitAsync(caller.UserName, request.Model, requestId, request.EstimatedTokens);
         if (admission is { Granted: false })
         {
             var refused = LimitFailures.From(admission, request.Model);
@@ -152,7 +154,7 @@ public sealed partial class ChannelRelay(
             charge = opened;
         }
 
-        var turn = new Settlement(settlement, requestId, request, caller.UserName, user, admission?.Reservation, charge);
+        var turn = new Settlement(settlement, leases, requestId, request, caller.UserName, user, admission?.Reservation, charge);
         try
         {
             var failure = await DispatchAsync(context, endpoint, request, turn);
@@ -562,7 +564,7 @@ public sealed partial class ChannelRelay(
         (reason.Length > 300 ? reason[..300] : reason).Replace(key, "***", StringComparison.Ordinal);
 
     /// <summary>One request's use and its settlement: exactly once, before the final bytes; given back when it never succeeds.</summary>
-    private sealed class Settlement(TurnSettlement ledger, string requestId, ChannelRequest request, string? userName, IUserGrain? user, LimitReservation? reservation, LlmCharge? charge)
+    private sealed class Settlement(TurnSettlement ledger, LimitLeases leases, string requestId, ChannelRequest request, string? userName, IUserGrain? user, LimitReservation? reservation, LlmCharge? charge)
     {
         private bool _settled;
 
@@ -595,9 +597,9 @@ public sealed partial class ChannelRelay(
                 await charge.ReleaseUnlessSettledAsync();
             }
 
-            if (!_settled && user is not null && reservation is { Key.Length: > 0 } held)
+            if (!_settled && userName is not null && reservation is { Key.Length: > 0 } held)
             {
-                await user.ReleaseAsync(held);
+                await leases.ReleaseAsync(userName, request.Model, held);
             }
         }
     }

@@ -8,6 +8,7 @@ using MirrorGate.Api.FreeAccounts;
 using MirrorGate.Api.Hooks;
 using MirrorGate.Api.Http;
 using MirrorGate.Api.Imports;
+using MirrorGate.Api.Limits;
 using MirrorGate.Api.OpenAi;
 using MirrorGate.Api.Platform.Rbac;
 using MirrorGate.Api.Pool;
@@ -64,6 +65,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOptions<Platform.Video.VideoOptions>().Bind(builder.Configuration.GetSection(Platform.Video.VideoOptions.SectionName))
             .Validate(o => o.StreamInterval > TimeSpan.Zero && o.CallbackBaseUrl is null or { IsAbsoluteUri: true }, "Video:StreamInterval must be positive and Video:CallbackBaseUrl absolute.")
             .ValidateOnStart();
+        services.AddLimitLeases(builder.Configuration);
         services.AddSingleton<ChannelRelay>();
         services.AddSingleton<PoolFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<PoolFeed>());

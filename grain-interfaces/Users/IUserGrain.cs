@@ -82,4 +82,17 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Gives back a use whose request failed (and its concurrency slot and token reservation).</summary>
     [AlwaysInterleave]
     Task ReleaseAsync(LimitReservation reservation);
+
+    /// <summary>
+    /// Counts a block of uses of a model with a request limit (and no token or concurrency limit) for a node to hand
+    /// out itself, after giving back what the node's previous lease left unused. The block is at most half of what
+    /// is left in the window (at least one), so other nodes keep room; uses the node never hands out come back when
+    /// it returns the lease, or leave with the window when the node is gone.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<LimitLease> LeaseAsync(LeaseRequest request);
+
+    /// <summary>Gives back the uses a node's lease left unused (the node stopped asking for the model). Returning twice gives nothing more.</summary>
+    [AlwaysInterleave]
+    Task ReturnLeaseAsync(LeaseReturn returned);
 }

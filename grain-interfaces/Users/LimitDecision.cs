@@ -11,6 +11,13 @@ public sealed record LimitReservation([property: Id(0)] string Key, [property: I
     [Id(2)]
     public bool Settles { get; init; }
 
+    /// <summary>
+    /// The use came out of this node's lease (<see cref="IUserGrain.LeaseAsync"/>): a failed request gives it back to
+    /// that lease, never to the grain by its id.
+    /// </summary>
+    [Id(3)]
+    public bool Leased { get; init; }
+
     public static LimitReservation Unlimited { get; } = new(string.Empty, 0);
 }
 

@@ -36,6 +36,15 @@ public sealed class UserGrain(
     /// <summary>Retry hint when only requests in flight stand in the way: they end on their own time.</summary>
     private static readonly TimeSpan RetryBusy = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest a node may hand out a lease's uses: a limit the operator lowers reaches every node within it.</summary>
+    private static readonly TimeSpan MaxLeaseLifetime = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most uses one lease counts.</summary>
+    private const int MaxLeaseBlock = 1024;
+
+    /// <summary>The most leases the user keeps open (nodes × models); the oldest is forgotten beyond it, its uses stay counted.</summary>
+    private const int MaxOpenLeases = 64;
+
     /// <summary>Grants, settlements and releases of concurrent requests stored by one write (see <see cref="GroupCommit"/>).</summary>
     private readonly GroupCommit _windowWrites = new(windows.WriteStateAsync);
 
@@ -392,6 +401,99 @@ public sealed class UserGrain(
             };
             await _windowWrites.CommitAsync();
         }
+    }
+
+    public async Task<LimitLease> LeaseAsync(LeaseRequest request)
+    {
+        var now = time.GetUtcNow();
+        var returned = request.Returned is { } previous && GiveBack(previous);
+        var lease = Lease(request, now);
+        if (returned || lease.Kind is LeaseKind.Block)
+        {
+            await _windowWrites.CommitAsync();
+        }
+
+        return lease;
+    }
+
+    public async Task ReturnLeaseAsync(LeaseReturn returned)
+    {
+        if (GiveBack(returned))
+        {
+            await _windowWrites.CommitAsync();
+        }
+    }
+
+    /// <summary>Decides a lease within this turn and, for a block, counts it in memory (the caller stores it).</summary>
+    private LimitLease Lease(LeaseRequest request, DateTimeOffset now)
+    {
+        if (!state.RecordExists || state.State.LoggedOut)
+        {
+            return LimitLease.Refused(LimitDecision.Deny(LimitRefusal.LoggedOut, $"User {UserName} is logged out."));
+        }
+
+        if (!request.Catalogued && state.State.Limits.Length > 0)
+        {
+            return LimitLease.Refused(LimitDecision.Deny(LimitRefusal.ModelNotOffered,
+                $"The model '{request.Model}' is not offered by this gateway. Use one of the models listed by GET /v1/models."));
+        }
+
+        var isolated = state.State.IsolatedSession;
+        var expiresAt = now + (request.Lifetime < MaxLeaseLifetime ? request.Lifetime : MaxLeaseLifetime);
+        var limit = state.State.Limits.FirstOrDefault(l => string.Equals(l.ModelName, request.Model, StringComparison.OrdinalIgnoreCase));
+        if (limit is null || (limit.LimitCount <= 0 && !limit.NeedsSettlement))
+        {
+            return new LimitLease(LeaseKind.Unlimited, string.Empty, 0, 0, expiresAt, isolated);
+        }
+
+        if (limit.NeedsSettlement)
+        {
+            return new LimitLease(LeaseKind.PerRequest, string.Empty, 0, 0, expiresAt, isolated);
+        }
+
+        var key = limit.ModelName.ToLowerInvariant();
+        var window = TimeSpan.FromMinutes(Math.Max(1, limit.EveryMinute));
+        var w = windows.State;
+        var live = UserWindows.Live(w.Slices.GetValueOrDefault(key, []), window, now);
+        var counted = UserWindows.Count(live);
+        if (counted >= limit.LimitCount)
+        {
+            return LimitLease.Refused(LimitDecision.Refuse(limit, UserWindows.FirstFree(live, window) - now));
+        }
+
+        // Half of what is left (at least one), so that another node asking next still finds room.
+        var left = limit.LimitCount - counted;
+        var count = Math.Clamp(Math.Min(request.Wanted, left / 2), 1, MaxLeaseBlock);
+        var first = w.LastGrantId + 1;
+        var slices = UserWindows.Add(live, window, now, first, count);
+
+        // Leases whose uses left the window can no longer give anything back: forgotten, as are the oldest beyond the bound.
+        var open = w.Leases.RemoveAll(l => l.Key == key && (slices.IsEmpty || l.LeaseId < slices[0].FirstId));
+        open = (open.Length < MaxOpenLeases ? open : open.RemoveAt(0)).Add(new OpenLease(key, first, count, now));
+        windows.State = w with { Slices = w.Slices.SetItem(key, slices), Leases = open, LastGrantId = first + count - 1 };
+        return new LimitLease(LeaseKind.Block, key, first, count, expiresAt, isolated);
+    }
+
+    /// <summary>Gives back in memory what a lease left unused; false when the lease is unknown (returned before, or forgotten).</summary>
+    private bool GiveBack(LeaseReturn returned)
+    {
+        var w = windows.State;
+        var index = w.Leases.Length - 1;
+        while (index >= 0 && !(w.Leases[index].Key == returned.Key && w.Leases[index].LeaseId == returned.LeaseId))
+        {
+            index--;
+        }
+
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var lease = w.Leases[index];
+        var slices = w.Slices.GetValueOrDefault(lease.Key, []);
+        UserWindows.ReleaseLeased(ref slices, lease.LeaseId, Math.Clamp(returned.Unused, 0, lease.Count));
+        windows.State = w with { Slices = w.Slices.SetItem(lease.Key, slices), Leases = w.Leases.RemoveAt(index) };
+        return true;
     }
 
     private UserSnapshot Snapshot() =>

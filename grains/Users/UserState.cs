@@ -75,6 +75,9 @@ public sealed record UserWindowsState
 
     /// <summary>Per model with a token limit: tokens spent by settled requests, summed per second, for the last minute.</summary>
     public ImmutableDictionary<string, ImmutableArray<TokenSpend>> Spent { get; init; } = ImmutableDictionary<string, ImmutableArray<TokenSpend>>.Empty;
+
+    /// <summary>Blocks of uses counted for nodes to hand out themselves, until their nodes give back what they did not use.</summary>
+    public ImmutableArray<OpenLease> Leases { get; init; } = [];
 }
 
 /// <summary>
@@ -94,6 +97,9 @@ public sealed record RecentGrant(string RequestId, string Key, long GrantId);
 
 /// <summary>A request admitted under a token or concurrency limit at <paramref name="At"/>, holding <paramref name="ReservedTokens"/> until settled.</summary>
 public sealed record InFlightUse(long GrantId, string RequestId, int ReservedTokens, DateTimeOffset At);
+
+/// <summary>A node's lease: <paramref name="Count"/> grants of window <paramref name="Key"/> from id <paramref name="LeaseId"/> on, counted at <paramref name="GrantedAt"/>.</summary>
+public sealed record OpenLease(string Key, long LeaseId, int Count, DateTimeOffset GrantedAt);
 
 /// <summary>Tokens spent by requests settled within the second starting at <paramref name="At"/>.</summary>
 public sealed record TokenSpend(DateTimeOffset At, int Tokens);

@@ -39,18 +39,40 @@ internal static class UserWindows
         live.First(s => s.Count > 0).Last + window;
 
     /// <summary>Counts grant <paramref name="id"/> at <paramref name="now"/>.</summary>
-    public static ImmutableArray<GrantSlice> Add(ImmutableArray<GrantSlice> live, TimeSpan window, DateTimeOffset now, long id)
+    public static ImmutableArray<GrantSlice> Add(ImmutableArray<GrantSlice> live, TimeSpan window, DateTimeOffset now, long id) =>
+        Add(live, window, now, id, 1);
+
+    /// <summary>Counts the <paramref name="count"/> grants from <paramref name="firstId"/> on (a node's lease) at <paramref name="now"/>.</summary>
+    public static ImmutableArray<GrantSlice> Add(ImmutableArray<GrantSlice> live, TimeSpan window, DateTimeOffset now, long firstId, int count)
     {
+        var lastId = firstId + count - 1;
         var width = Math.Max(MinimumSlice.Ticks, window.Ticks / SlicesPerWindow);
         var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % width), TimeSpan.Zero);
         if (live.Length > 0 && live[^1].Start >= start)
         {
             // The current slice (or a clock that stepped back: the latest slice takes the use, and only leaves later).
             var last = live[^1];
-            return live.SetItem(live.Length - 1, last with { Last = now > last.Last ? now : last.Last, LastId = id, Count = last.Count + 1 });
+            return live.SetItem(live.Length - 1, last with { Last = now > last.Last ? now : last.Last, LastId = lastId, Count = last.Count + count });
         }
 
-        return live.Add(new GrantSlice(start, now, id, id, 1));
+        return live.Add(new GrantSlice(start, now, firstId, lastId, count));
+    }
+
+    /// <summary>
+    /// Gives back <paramref name="unused"/> uses of the lease whose grants start at <paramref name="leaseId"/> (all in
+    /// one slice, counted together); nothing when that slice has left the window.
+    /// </summary>
+    public static void ReleaseLeased(ref ImmutableArray<GrantSlice> slices, long leaseId, int unused)
+    {
+        for (var i = slices.Length - 1; i >= 0; i--)
+        {
+            var slice = slices[i];
+            if (leaseId >= slice.FirstId && leaseId <= slice.LastId)
+            {
+                slices = slices.SetItem(i, slice with { Count = slice.Count - Math.Min(unused, slice.Count) });
+                return;
+            }
+        }
     }
 
     /// <summary>Gives grant <paramref name="id"/> back; false when it is not counted (released before, or expired).</summary>

@@ -112,4 +112,59 @@ public sealed class ChannelLimitTests(ChannelGateway gateway) : IClassFixture<Ch
         Assert.Equal(25, records.Select(r => r.RequestId).Distinct().Count());
         Assert.Equal(25, gateway.Sim.Calls("sk-burst-0001").Count);
     }
+    /// <summary>
+    /// A node takes request-limited uses from leases (blocks counted by the user's grain): on one node none of them is
+    /// lost, whatever mix of bursts and single requests arrives — what a lease left unused goes back with the next.
+    /// </summary>
+    [Fact]
+    public async Task A_request_limit_on_one_node_serves_every_use_through_leases_neither_more_nor_fewer()
+    {
+        const string model = "lease-model";
+        await gateway.AddChannelAsync("lease", ["sk-lease-0001"], [model]);
+        var token = await gateway.UserTokenAsync("lease-user", new[] { new { model_name = model, every_minute = 1, limit_count = 40 } });
+        using var client = gateway.App.CreateClient(token);
+        const string body = "{\"model\":\"lease-model\",\"messages\":[{\"role\":\"user\",\"content\":\"lease\"}]}";
+
+        var served = 0;
+        foreach (var burst in new[] { 1, 9, 3, 1, 17, 2, 1, 1, 30 })
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, burst).Select(_ => client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"))));
+            served += answers.Count(a => a.StatusCode == HttpStatusCode.OK);
+            Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        }
+
+        Assert.Equal(40, served);
+        using var refused = await client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(40, gateway.Sim.Calls("sk-lease-0001").Count);
+        Assert.Equal(40, gateway.Usage.Count(r => r.UserName == "lease-user"));
+    }
+
+    /// <summary>A request that fails before its answer gives its leased use back: the user still gets the whole limit.</summary>
+    [Fact]
+    public async Task A_failed_request_gives_its_leased_use_back()
+    {
+        const string model = "lease-fail-model";
+        await gateway.AddChannelAsync("lease-fail", ["sk-lease-fail"], [model]);
+        var token = await gateway.UserTokenAsync("lease-fail-user", new[] { new { model_name = model, every_minute = 1, limit_count = 3 } });
+        using var client = gateway.App.CreateClient(token);
+        const string body = "{\"model\":\"lease-fail-model\",\"messages\":[{\"role\":\"user\",\"content\":\"fail once\"}]}";
+
+        gateway.Sim.InjectFault("sk-lease-fail", new OpenAiFault(OpenAiFaultKind.ServerError, Times: 3));
+        using (var failed = await client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json")))
+        {
+            Assert.NotEqual(HttpStatusCode.OK, failed.StatusCode);
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, failed.StatusCode);
+        }
+
+        gateway.Sim.ClearFaults("sk-lease-fail");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var answer = await client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+            statuses.Add(answer.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
 }

@@ -90,6 +90,76 @@ public sealed class ClusterChannelTests(ThreeNodeCluster fixture) : IClassFixtur
         Assert.DoesNotContain("sk-cluster-good", listed, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Every node hands out a request-limited user's uses from its own lease: a burst on all three nodes at once gets
+    /// exactly the limit, and the uses one node leased but did not hand out come back to the others once its lease expires.
+    /// </summary>
+    [Fact]
+    public async Task A_request_limit_on_a_channel_model_is_exact_across_nodes_and_unused_leased_uses_come_back()
+    {
+        const string model = "cluster-channel-limit";
+        await AddChannelAsync("cluster-limit", ["sk-cluster-limit"], model, node: 0);
+        await Cluster.AddPooledAccountAsync("lease-cluster@example.com", node: 1);
+        var burstToken = await MirrorTokenAsync("cluster-lease-burst", model, 7);
+        var lateToken = await MirrorTokenAsync("cluster-lease-late", model, 12);
+        foreach (var node in Cluster.Gateways)
+        {
+            using var client = node.CreateClient(GatewayApp.ServiceKey);
+            await Eventually.WaitUntilAsync(async () =>
+            {
+                using var response = await client.ChatAsync("warm up " + node.BaseUrl, model: model);
+                return response.StatusCode == HttpStatusCode.OK;
+            }, $"{node.BaseUrl} serves the channel");
+        }
+
+        var before = _sim.Calls("sk-cluster-limit").Count;
+        var burst = Cluster.Gateways.Select(n => n.CreateClient(burstToken)).ToArray();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => burst[i % 3].ChatAsync($"leased {i}", model: model)));
+        Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(23, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(before + 7, _sim.Calls("sk-cluster-limit").Count);
+
+        // Node 0 serves a burst of three, then one more: its second lease asks for twice the first and keeps uses unused.
+        using var first = Cluster.Gateways[0].CreateClient(lateToken);
+        var three = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => first.ChatAsync($"early {i}", model: model)));
+        Assert.All(three, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        using (var one = await first.ChatAsync("early 3", model: model))
+        {
+            Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        }
+
+        // After node 0's lease expires (1 s) its sweep (every second) gives the rest back: node 1 gets every use left, 12 − 4.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        using var second = Cluster.Gateways[1].CreateClient(lateToken);
+        var served = 0;
+        while (served < 20)
+        {
+            using var answer = await second.ChatAsync($"late {served}", model: model);
+            if (answer.StatusCode != HttpStatusCode.OK)
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, answer.StatusCode);
+                break;
+            }
+
+            served++;
+        }
+
+        Assert.Equal(8, served);
+    }
+
+    private async Task<string> MirrorTokenAsync(string userName, string model, int limit)
+    {
+        using var admin = Cluster.Gateways[0].CreateClient(GatewayApp.AdminPassword);
+        using var issued = await admin.PostAsJsonAsync("/api/get-mirror-token", new
+        {
+            user_name = userName,
+            limits = new[] { new { model_name = model, every_minute = 60, limit_count = limit } },
+            chatgpt_list = new[] { "lease-cluster@example.com" },
+        });
+        Assert.True(issued.IsSuccessStatusCode, await issued.Content.ReadAsStringAsync());
+        return (await issued.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonArray>())![0]!["mirror_token"]!.GetValue<string>();
+    }
+
     private async Task AddChannelAsync(string id, string[] keys, string model, int node)
     {
         foreach (var key in keys)
