@@ -102,6 +102,7 @@ public static class NodeHosting
         services.AddSingleton(createStore);
         services.AddSingleton(sp => sp.GetRequiredService<StateStore>().UsageLedger);
         services.AddSingleton<UsageBatcher>();
+        services.AddSingleton<UsageRecorder>();
         services.AddSingleton(sp => sp.GetRequiredService<StateStore>().LedgerStore);
         services.AddSingleton(sp => sp.GetRequiredService<StateStore>().VideoTaskCatalog);
         services.AddSingleton(sp => sp.GetRequiredService<StateStore>().AuditStore);
