@@ -27,12 +27,15 @@ namespace MirrorGate.Api.Auth;
 /// ChatGPT token), which costs one index read to find. A bearer that lookup does not find, and that is no ChatGPT
 /// credential where it arrives, is asked about at the operator's OAuth hook when one is configured
 /// (<see cref="OAuthHook"/>); so is a code that hook vouched for, once its check is due. A 元境 platform API key works
-/// too, with or without a service key configured (its app's address allow-list applies).
+/// too, with or without a service key configured (its app's address allow-list applies). A user token's or code's record
+/// is read from this node's copy when it has one (<see cref="TokenRecordCache"/>); its expiry and OAuth check are
+/// still judged on every request.
 /// </summary>
 public sealed class BearerResolver(
     IOptionsMonitor<GatewayApiOptions> options,
     SecretProtector protector,
     UserTokens userTokens,
+    TokenRecordCache records,
     GrainReferences grains,
     OAuthHook oauth,
     DownApiKeys platformKeys,
@@ -91,7 +94,7 @@ public sealed class BearerResolver(
         var shape = BearerShape.Classify(token);
         if ((shape is BearerKind.Unknown or BearerKind.DeviceId || (shape is BearerKind.RefreshToken && !rawTokensAllowed)) && ActivationCodeShape(token))
         {
-            if (await grains.Get<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync() is { Kind: UserTokenKind.ActivationCode } code)
+            if (await RecordAsync(token) is { Kind: UserTokenKind.ActivationCode } code)
             {
                 return code.RecheckAt is { } due && due <= time.GetUtcNow() && oauth.Enabled
                     ? FromOAuth(await oauth.RecheckAsync(token, code), token)
@@ -128,10 +131,29 @@ public sealed class BearerResolver(
             return BearerResolution.Refuse("The mirror token is unknown or was revoked.");
         }
 
-        var record = await grains.Get<ITokenGrain>(userTokens.IndexKey(token)).ResolveAsync();
+        var record = await RecordAsync(token);
         return record is null
             ? BearerResolution.Refuse("The mirror token is unknown or was revoked.")
             : ForRecord(record, token);
+    }
+
+    /// <summary>The token's record: this node's copy, else its grain's answer (a record found is copied, see <see cref="TokenRecordCache"/>).</summary>
+    private async ValueTask<TokenRecord?> RecordAsync(string token)
+    {
+        var key = userTokens.IndexKey(token);
+        if (records.TryGet(key, out var copy))
+        {
+            return copy;
+        }
+
+        var generation = records.Generation;
+        var record = await grains.Get<ITokenGrain>(key).ResolveAsync();
+        if (record is not null)
+        {
+            records.Remember(key, record, generation);
+        }
+
+        return record;
     }
 
     /// <summary>The user a token record names; the operator's hooks are shown the bearer, or the OAuth hook's forcetoken for it.</summary>

@@ -78,6 +78,10 @@ public static class ApiServiceCollectionExtensions
 
         services.AddSingleton<JsonBodyReader>();
         services.AddSingleton<FieldsReader>();
+        services.AddOptions<TokenCacheOptions>().Bind(builder.Configuration.GetSection(TokenCacheOptions.SectionName))
+            .Validate(o => o.MaxEntries > 0 && o.TimeToLive >= TimeSpan.Zero, "TokenCache:MaxEntries must be positive and TokenCache:TimeToLive not negative.")
+            .ValidateOnStart();
+        services.AddSingleton<TokenRecordCache>();
         services.AddSingleton<BearerResolver>();
         services.AddSingleton<CallerLogScope>();
         services.AddSingleton<ConversationDispatcher>();

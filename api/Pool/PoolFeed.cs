@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MirrorGate.Api.Auth;
 using MirrorGate.Api.Channels;
 using MirrorGate.GrainInterfaces.Accounts;
 using MirrorGate.GrainInterfaces.Channels;
@@ -12,9 +13,18 @@ namespace MirrorGate.Api.Pool;
 /// account grains' changes reach within milliseconds) and reads every pooled account. Then, every
 /// <see cref="PoolOptions.SyncInterval"/>, it renews the subscription (a hub that did not know this node, because
 /// it moved to another silo, means changes may have been missed: read everything again) and tells the other nodes
-/// this node's load; every <see cref="PoolOptions.ReloadInterval"/> it reads everything again anyway.
+/// this node's load; every <see cref="PoolOptions.ReloadInterval"/> it reads everything again anyway. Changed token
+/// records reach it the same way and are dropped from the node's <see cref="TokenRecordCache"/> (all of them when the
+/// hub did not know this node).
 /// </summary>
-public sealed partial class PoolFeed(IGrainFactory grains, AccountPool pool, ChannelPool channels, IOptionsMonitor<PoolOptions> options, TimeProvider runtimeClock, ILogger<PoolFeed> logger) : BackgroundService, IPoolObserver
+public sealed partial class PoolFeed(
+    IGrainFactory grains,
+    AccountPool pool,
+    ChannelPool channels,
+    TokenRecordCache tokens,
+    IOptionsMonitor<PoolOptions> options,
+    TimeProvider runtimeClock,
+    ILogger<PoolFeed> logger) : BackgroundService, IPoolObserver
 {
     /// <summary>This node's id for one run; several nodes may share a process in tests.</summary>
     public string NodeId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -33,6 +43,12 @@ public sealed partial class PoolFeed(IGrainFactory grains, AccountPool pool, Cha
     public Task ChannelKeyChangedAsync(ChannelKeySnapshot snapshot)
     {
         channels.Publish(snapshot);
+        return Task.CompletedTask;
+    }
+
+    public Task TokenChangedAsync(string indexKey)
+    {
+        tokens.Invalidate(indexKey);
         return Task.CompletedTask;
     }
 
@@ -82,6 +98,12 @@ public sealed partial class PoolFeed(IGrainFactory grains, AccountPool pool, Cha
         try
         {
             var known = await hub.SubscribeAsync(NodeId, _reference!);
+            if (!known)
+            {
+                // Token changes pushed while the hub did not know this node were not heard: no copy can be trusted.
+                tokens.Clear();
+            }
+
             if (forceReload || !known || now - _lastReloadAt >= options.CurrentValue.ReloadInterval)
             {
                 await ReloadAsync();

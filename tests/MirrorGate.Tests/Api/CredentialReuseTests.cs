@@ -67,18 +67,4 @@ public sealed class CredentialReuseTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal(asked + 1, calls.Count(nameof(IAccountGrain.GetCredentialAsync)));
     }
-
-    /// <summary>Counts calls by grain method name.</summary>
-    private sealed class GrainMethodCounter : IIncomingGrainCallFilter
-    {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
-
-        public int Count(string method) => _counts.GetValueOrDefault(method);
-
-        public Task Invoke(IIncomingGrainCallContext context)
-        {
-            _counts.AddOrUpdate(context.MethodName, 1, static (_, n) => n + 1);
-            return context.Invoke();
-        }
-    }
 }

@@ -110,4 +110,49 @@ public sealed class ClusterServingTests(ThreeNodeCluster fixture) : IClassFixtur
             Assert.Equal(2, (await counts.Content.ReadFromJsonAsync<JsonObject>())!["cluster-talker"]!.GetValue<long>());
         }
     }
+
+    [Fact]
+    public async Task A_code_revoked_on_one_node_is_refused_by_the_very_next_request_on_every_node_that_had_it_cached()
+    {
+        await Cluster.AddPooledAccountAsync("revoke-cluster@example.com", node: 0);
+        using var adminApi = Cluster.Gateways[0].CreateClient();
+        adminApi.DefaultRequestHeaders.Add("adminapi", ThreeNodeCluster.AdminApiSecret);
+
+        // A generated code (mg-…, the mirror-token path) and an operator's own code (the activation-code path).
+        var codes = new List<string>();
+        foreach (var body in new object[] { new { plan = "plus" }, new { code = "CLUSTER-OWN-CODE-0001", plan = "plus" } })
+        {
+            using var created = await adminApi.PostAsJsonAsync("/adminapi/createActivationCode", body);
+            var json = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.True(created.IsSuccessStatusCode && json["code"]!.GetValue<int>() == 1, json.ToJsonString());
+            codes.Add(json["data"]!["activation_code"]!.GetValue<string>());
+        }
+
+        // Every node serves each code once (the pool reaches each node by a push), so each holds its record.
+        foreach (var node in Cluster.Gateways)
+        {
+            foreach (var code in codes)
+            {
+                using var client = node.CreateClient(code);
+                await Eventually.WaitUntilAsync(async () =>
+                {
+                    using var response = await client.ChatAsync("before the revocation");
+                    return response.StatusCode == HttpStatusCode.OK;
+                }, $"{node.BaseUrl} serves the code");
+            }
+        }
+
+        foreach (var code in codes)
+        {
+            using var revoked = await adminApi.PostAsJsonAsync("/adminapi/revokeActivationCode", new { code });
+            Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+
+            foreach (var node in Cluster.Gateways)
+            {
+                using var client = node.CreateClient(code);
+                using var refused = await client.ChatAsync("after the revocation");
+                Assert.True(refused.StatusCode == HttpStatusCode.Unauthorized, $"{node.BaseUrl} answered {(int)refused.StatusCode} right after the revocation");
+            }
+        }
+    }
 }

@@ -9,14 +9,15 @@ namespace MirrorGate.Tests.Cluster;
 
 /// <summary>
 /// The split topology: two silo-only nodes hold every grain, and a thin front end (an Orleans client, no silo, no
-/// database of its own) serves the API with the same handlers as a co-hosted node.
+/// database of its own) serves the API with the same handlers as a co-hosted node, its token record copies included.
 /// </summary>
 public sealed class SplitTopologyTests
 {
     [Fact]
     public async Task A_front_end_without_a_silo_serves_chat_limits_and_admin_through_two_silo_only_nodes()
     {
-        await using var cluster = await NodeCluster.StartAsync(gateways: 0, silos: 2, frontEnds: 1);
+        await using var cluster = await NodeCluster.StartAsync(gateways: 0, silos: 2, frontEnds: 1,
+            settings: new Dictionary<string, string?> { ["SaasAdmin:Secret"] = "split-adminapi-secret" });
         var frontEnd = cluster.Gateways.Single();
         await cluster.AddPooledAccountAsync("split@example.com");
 
@@ -40,6 +41,22 @@ public sealed class SplitTopologyTests
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers);
+
+        // The front end keeps a copy of a code's record as a co-hosted node does, and hears of its revocation as one.
+        using var adminApi = frontEnd.CreateClient();
+        adminApi.DefaultRequestHeaders.Add("adminapi", "split-adminapi-secret");
+        (await adminApi.PostAsJsonAsync("/adminapi/createActivationCode", new { code = "SPLIT-OWN-CODE-0001", plan = "plus" })).EnsureSuccessStatusCode();
+        using var coder = frontEnd.CreateClient("SPLIT-OWN-CODE-0001");
+        using (var before = await coder.ChatAsync("with a code"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        (await adminApi.PostAsJsonAsync("/adminapi/revokeActivationCode", new { code = "SPLIT-OWN-CODE-0001" })).EnsureSuccessStatusCode();
+        using (var after = await coder.ChatAsync("after the revocation"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        }
 
         var membership = await admin.GetFromJsonAsync<JsonObject>("/api/cluster");
         Assert.Equal("front-end", membership!["mode"]!.GetValue<string>());

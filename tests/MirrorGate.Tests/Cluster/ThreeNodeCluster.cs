@@ -12,7 +12,11 @@ public sealed class ThreeNodeCluster : IAsyncLifetime
 
     public NodeCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
 
-    public async Task InitializeAsync() => _cluster = await NodeCluster.StartAsync(gateways: 3);
+    /// <summary>The <c>/adminapi</c> secret of every node.</summary>
+    public const string AdminApiSecret = "cluster-adminapi-secret";
+
+    public async Task InitializeAsync() =>
+        _cluster = await NodeCluster.StartAsync(gateways: 3, settings: new Dictionary<string, string?> { ["SaasAdmin:Secret"] = AdminApiSecret });
 
     public async Task DisposeAsync()
     {
