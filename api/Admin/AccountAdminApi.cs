@@ -103,7 +103,8 @@ public static class AccountAdminApi
 
     /// <summary>
     /// Checks the account now: a usable access token (renewed when due or expired and renewable), then the upstream's
-    /// account check, which records plan, ban or refusal as a registration does. A disabled account is not probed.
+    /// account check, which records plan, ban or refusal as a registration does. A disabled account is not probed, and
+    /// a probe never changes whether the account is in the pool.
     /// </summary>
     private static async Task<IResult> ProbeAsync(string id, IGrainFactory grains, AccountPool pool, [FromKeyedServices(GatewayClock.Key)] TimeProvider time)
     {
@@ -122,7 +123,9 @@ public static class AccountAdminApi
         string? problem = credential.Message;
         if (credential.Credential is { } usable)
         {
-            var checkedAgain = await account.RegisterAsync(new AccountRegistration(usable.AccessToken, null, null));
+            // JoinPool false keeps the pool membership as stored (the grain ORs it in): a caller's own account that
+            // an operator probes stays the caller's, and a pooled one stays pooled.
+            var checkedAgain = await account.RegisterAsync(new AccountRegistration(usable.AccessToken, null, null, JoinPool: false));
             problem = checkedAgain.Succeeded ? null : checkedAgain.Message;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using MirrorGate.Api.Console;
@@ -18,6 +19,9 @@ internal sealed partial class AuditFilter(IGrainFactory grains, [FromKeyedServic
 {
     /// <summary>Bodies larger than this are described, not parsed, for the summary (a pasted token file can be large).</summary>
     private const int SummaryBodyLimit = 256 * 1024;
+
+    /// <summary>The first buffer for a body of unknown length (chunked): admin changes are mostly a few hundred bytes.</summary>
+    private const int ChunkedStart = 4 * 1024;
 
     private static readonly string[] TargetFields = ["id", "ppid", "llmid", "chatgpt", "email", "user_name", "user", "username", "name", "customer"];
 
@@ -90,14 +94,25 @@ internal sealed partial class AuditFilter(IGrainFactory grains, [FromKeyedServic
                 return (AuditSummary.OfOther(type, request.ContentLength), null);
             }
 
-            var buffer = new byte[SummaryBodyLimit + 1];
-            var length = 0;
-            int read;
-            while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted)) > 0)
-            {
-                length += read;
-            }
+            return await SummarizeJsonAsync(request);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A body this cannot read (bad JSON, duplicate keys, a broken form) is the handler's to refuse in its own
+            // words; the audit notes that it could not be read, and never fails the request itself.
+            return ($"(unreadable {request.ContentType ?? "body"})", null);
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
 
+    private static async Task<(string Summary, string? Target)> SummarizeJsonAsync(HttpRequest request)
+    {
+        var (buffer, length) = await ReadCappedAsync(request);
+        try
+        {
             if (length == 0)
             {
                 return ("(empty body)", null);
@@ -109,29 +124,64 @@ internal sealed partial class AuditFilter(IGrainFactory grains, [FromKeyedServic
             }
 
             var body = JsonNode.Parse(buffer.AsSpan(0, length));
-            var fieldsOfJson = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
             if (body is JsonObject obj)
             {
                 foreach (var (name, value) in obj)
                 {
                     if (value is JsonValue scalar)
                     {
-                        fieldsOfJson.TryAdd(name, scalar.TryGetValue<string>(out var text) ? text : scalar.ToJsonString());
+                        fields.TryAdd(name, scalar.TryGetValue<string>(out var text) ? text : scalar.ToJsonString());
                     }
                 }
             }
 
-            return (AuditSummary.OfJson(body), TargetOf(fieldsOfJson));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A body this cannot read (bad JSON, duplicate keys, a broken form) is the handler's to refuse in its own
-            // words; the audit notes that it could not be read, and never fails the request itself.
-            return ($"(unreadable {request.ContentType ?? "body"})", null);
+            return (AuditSummary.OfJson(body), TargetOf(fields));
         }
         finally
         {
-            request.Body.Position = 0;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Reads the body into a pooled buffer sized to it: its declared length (the server holds a body to its
+    /// Content-Length), or for a chunked body a small buffer grown as the body arrives — never more than one byte past
+    /// <see cref="SummaryBodyLimit"/>, which is how an oversized chunked body shows. An admin change's summary thus
+    /// costs a buffer of its own size, not a 256 KiB one on the large object heap. The caller returns the buffer.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadCappedAsync(HttpRequest request)
+    {
+        const int cap = SummaryBodyLimit + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } declared ? (int)declared : ChunkedStart);
+        var length = 0;
+        try
+        {
+            while (length < cap)
+            {
+                if (length == buffer.Length)
+                {
+                    var grown = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, cap));
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = grown;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, cap) - length), request.HttpContext.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 

@@ -33,12 +33,14 @@ public static class ConsoleAuthentication
             return true;
         }
 
-        if (context.Resource is not HttpContext http || ConsoleRoles.IsSafe(http.Request.Method))
+        // The console session is held to the same rule as on the admin APIs (ConsoleGate.Check), not to one of its own.
+        if (context.Resource is not HttpContext http)
         {
-            return context.User.Identities.Any(i => i.IsAuthenticated && i.AuthenticationType == Scheme);
+            return false;
         }
 
-        return context.User.IsInRole(ConsoleRoles.Admin) && http.RequestServices.GetRequiredService<ConsoleGate>().CrossSite(http) is null;
+        var gate = http.RequestServices.GetRequiredService<ConsoleGate>();
+        return gate.SessionOf(http) is { } session && gate.Check(http, session).Kind is ConsoleAccessKind.Allowed;
     }
 
     private sealed class Handler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ConsoleGate gate)

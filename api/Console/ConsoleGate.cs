@@ -31,27 +31,43 @@ public sealed class ConsoleGate(ConsoleSessionCodec codec, IOptionsMonitor<Conso
             return ConsoleAccess.Refused(StatusCodes.Status401Unauthorized, "The console session has expired or is invalid: sign in again at /console.");
         }
 
-        if (!ConsoleRoles.IsSafe(context.Request.Method))
+        var access = Check(context, session);
+        if (access.Kind is ConsoleAccessKind.Allowed)
         {
-            if (CrossSite(context) is { } refusal)
-            {
-                return ConsoleAccess.Refused(StatusCodes.Status403Forbidden, refusal);
-            }
-
-            if (session.Role != ConsoleRoles.Admin && context.GetEndpoint()?.Metadata.GetMetadata<ReadsOnly>() is null)
-            {
-                return ConsoleAccess.Refused(StatusCodes.Status403Forbidden, "The operator role is read-only: sign in as admin to change anything.");
-            }
+            context.User = Principal(session);
         }
 
-        context.User = Principal(session);
-        return ConsoleAccess.Allowed;
+        return access;
+    }
+
+    /// <summary>
+    /// The one rule for what a valid session may do with this request, shared by the admin filters and the dashboard's
+    /// authorization policy: a read is allowed to both roles; a change needs the CSRF token and a same-site origin, and
+    /// the admin role unless the endpoint is marked <see cref="ReadsOnly"/> (a POST that only reads).
+    /// </summary>
+    public ConsoleAccess Check(HttpContext context, ConsoleSession session)
+    {
+        if (ConsoleRoles.IsSafe(context.Request.Method))
+        {
+            return ConsoleAccess.Allowed;
+        }
+
+        if (CrossSite(context, session) is { } refusal)
+        {
+            return ConsoleAccess.Refused(StatusCodes.Status403Forbidden, refusal);
+        }
+
+        return session.Role == ConsoleRoles.Admin || context.GetEndpoint()?.Metadata.GetMetadata<ReadsOnly>() is not null
+            ? ConsoleAccess.Allowed
+            : ConsoleAccess.Refused(StatusCodes.Status403Forbidden, "The operator role is read-only: sign in as admin to change anything.");
     }
 
     /// <summary>Why a state-changing cookie request looks cross-site (no or wrong CSRF token, a foreign Origin); null when it does not.</summary>
-    public string? CrossSite(HttpContext context)
+    public string? CrossSite(HttpContext context) => CrossSite(context, SessionOf(context));
+
+    private string? CrossSite(HttpContext context, ConsoleSession? session)
     {
-        if (SessionOf(context) is not { } session || !codec.CsrfMatches(session, context.Request.Headers[CsrfHeader].ToString()))
+        if (session is null || !codec.CsrfMatches(session, context.Request.Headers[CsrfHeader].ToString()))
         {
             return $"Missing or wrong CSRF token: a change made with the console session must send the {CsrfHeader} header from GET /console/session.";
         }

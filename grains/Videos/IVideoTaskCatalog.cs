@@ -5,8 +5,9 @@ namespace MirrorGate.Grains.Videos;
 
 /// <summary>
 /// The searchable copy of every video task (table <c>mg_video_task</c>, silo/ provides it on SQLite and PostgreSQL).
-/// Each task's grain rewrites its row after each state write, so the row is at most one failed write behind the
-/// grain, which stays the truth; a task's own page (<c>get_my_asynctasks</c>) still reads the grain.
+/// Each task's grain rewrites its row after a state write that changes what the row lists (not for progress alone), so
+/// the row is at most one failed write behind the grain, which stays the truth, and a settled task keeps its reminder
+/// until its settled row is written; a task's own page (<c>get_my_asynctasks</c>) still reads the grain.
 /// </summary>
 public interface IVideoTaskCatalog
 {

@@ -23,6 +23,10 @@ namespace MirrorGate.Grains.Videos;
 /// the reminder. A crash in between leaves the outcome stored with the reservation held: the next wake settles it,
 /// and the wallet's idempotency key makes a repeated settle or release change nothing.</item>
 /// </list>
+/// The task's row in the searchable catalog (<see cref="IVideoTaskCatalog"/>) is written after the state whenever
+/// something the row shows changes (not for progress alone), and the reminder stays until the row of the settled task
+/// is written: a catalog that refused the last write is retried on the poll timer, and by the reminder on a later
+/// activation, so no row is left showing a held reservation that was settled.
 /// Callbacks are not trusted on their own: Vidu signs the URL and headers, not the body, so a callback only makes the
 /// grain query the upstream at once.
 /// </summary>
@@ -51,6 +55,9 @@ public sealed partial class VideoTaskGrain(
     private string ChargeKey => "video/" + TaskId;
 
     private IWalletGrain Wallet => GrainFactory.GetGrain<IWalletGrain>(state.State.Start!.OrgId);
+
+    /// <summary>Nothing is left to do: the outcome is stored, the reservation settled, and the catalog row shows both.</summary>
+    private bool IsDone => state.State.IsFinished && state.State.Settlement != VideoSettlement.Held && IsListed;
 
     private TimeSpan ResumePeriod =>
         options.CurrentValue.ResumePeriod > reminderOptions.Value.MinimumReminderPeriod ? options.CurrentValue.ResumePeriod : reminderOptions.Value.MinimumReminderPeriod;
@@ -132,12 +139,13 @@ public sealed partial class VideoTaskGrain(
             return;
         }
 
-        if (state.State.Start is null || (state.State.IsFinished && state.State.Settlement != VideoSettlement.Held))
+        if (state.State.Start is null || IsDone)
         {
             await ForgetReminderAsync();
             return;
         }
 
+        // An open task, a held reservation, or a settled task whose catalog row this activation has not written yet.
         if (_poll is null)
         {
             ArmPoll(TimeSpan.Zero);
@@ -166,7 +174,7 @@ public sealed partial class VideoTaskGrain(
 
         state.State.UpstreamTaskId = task.Id;
         await ApplyAsync(task);
-        if (!state.State.IsFinished)
+        if (!IsDone)
         {
             ArmPoll(options.CurrentValue.PollPeriod);
         }
@@ -197,7 +205,7 @@ public sealed partial class VideoTaskGrain(
             return;
         }
 
-        if (!state.State.IsFinished)
+        if (!IsDone)
         {
             ArmPoll(options.CurrentValue.PollPeriod);
         }
@@ -279,13 +287,31 @@ public sealed partial class VideoTaskGrain(
         await SettleAsync();
     }
 
+    /// <summary>
+    /// Settles a held reservation and stores that; a task already settled only has its catalog row written if this
+    /// activation has not written it. The reminder is dropped once the row shows the settled task, and not before.
+    /// </summary>
     private async Task SettleAsync()
     {
-        if (state.State.Settlement != VideoSettlement.Held)
+        if (state.State.Settlement == VideoSettlement.Held)
         {
-            return;
+            await SettleHeldAsync();
+        }
+        else
+        {
+            await ListAsync();
         }
 
+        if (IsListed)
+        {
+            _poll?.Dispose();
+            _poll = null;
+            await ForgetReminderAsync();
+        }
+    }
+
+    private async Task SettleHeldAsync()
+    {
         var start = state.State.Start!;
         VideoSettlement settled;
         if (state.State.Status == VideoStatus.Succeeded)
@@ -308,25 +334,13 @@ public sealed partial class VideoTaskGrain(
         state.State.Settlement = settled;
         await SaveAsync();
         LogSettled(logger, TaskId, settled.ToString());
-        _poll?.Dispose();
-        _poll = null;
-        await ForgetReminderAsync();
     }
 
-    /// <summary>Stores the state, then its searchable copy. A copy that fails to write is rewritten by the next save.</summary>
+    /// <summary>Stores the state, then its searchable copy when the copy would show something new.</summary>
     private async Task SaveAsync()
     {
         await state.WriteStateAsync();
-        var task = state.State;
-        try
-        {
-            await catalog.UpsertAsync(new VideoTaskRecord(TaskId, task.Start!.UserId, task.Start.OrgId, task.Start.Order.Model, task.Status, task.State,
-                task.Settlement, task.Start.Order.Amount, task.Error, task.CreatedAt, task.UpdatedAt));
-        }
-        catch (Exception ex)
-        {
-            LogCatalogFailed(logger, ex, TaskId);
-        }
+        await ListAsync();
     }
 
     private async Task ForgetReminderAsync()
@@ -366,9 +380,6 @@ public sealed partial class VideoTaskGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video task {TaskId}: a poll failed; it resumes from the stored state")]
     private static partial void LogTickFailed(ILogger logger, Exception exception, string taskId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Video task {TaskId}: its row in the task list could not be written; the next save writes it")]
-    private static partial void LogCatalogFailed(ILogger logger, Exception exception, string taskId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video task {TaskId} could not be added to its user's task list")]
     private static partial void LogIndexFailed(ILogger logger, Exception exception, string taskId);

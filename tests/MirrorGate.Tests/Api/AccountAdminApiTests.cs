@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MirrorGate.GrainInterfaces.Accounts;
+using MirrorGate.Grains.Secrets;
 using MirrorGate.Tests.Console;
 using MirrorGate.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MirrorGate.Tests.Api;
 
@@ -54,6 +57,35 @@ public sealed class AccountAdminApiTests(ConsoleGatewayFixture fixture) : IClass
 
         await AssertErrorAsync(await admin.PostAsJsonAsync("/api/pricing/preview", new { ppid = "no-such-program", data = new { } }), HttpStatusCode.BadRequest, "no-such-program");
         await AssertErrorAsync(await admin.PostAsJsonAsync("/api/pricing/preview", new { ppid = "p" }), HttpStatusCode.BadRequest, "'data'");
+    }
+
+    [Fact]
+    public async Task A_probe_keeps_a_callers_own_account_out_of_the_pool_and_a_pooled_account_in_it()
+    {
+        using var admin = Gateway.CreateClient(GatewayApp.AdminPassword);
+        // The simulator's account is live and rotates its refresh token on use: the id is made from the one sent.
+        var ownToken = Gateway.Simulator.AddAccount($"own-{Guid.NewGuid():N}@example.com", "plus").RefreshToken;
+        using (var caller = Gateway.CreateClient($"{GatewayApp.ServiceKey} {ownToken}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await caller.ChatAsync("my own account")).StatusCode);
+        }
+
+        var ownId = AccountIds.ForRefreshTokenHash(Gateway.Services.GetRequiredService<SecretProtector>().LookupHash(ownToken));
+        var probed = await admin.PostAsJsonAsync($"/api/accounts/{ownId}/probe", new { });
+        var body = (await probed.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(probed.StatusCode == HttpStatusCode.OK, body.ToJsonString());
+        Assert.True(body["ok"]!.GetValue<bool>(), body.ToJsonString());
+        Assert.False(body["account"]!["in_pool"]!.GetValue<bool>());
+        Assert.False(Gateway.Pool.TryGet(ownId, out _), "the pool view offers a caller's own account after a probe");
+        Assert.False((await Gateway.Grains.GetGrain<IAccountGrain>(ownId).GetSnapshotAsync())!.InPool);
+        var listed = JsonNode.Parse(await admin.GetStringAsync("/api/accounts"))!["accounts"]!.AsArray();
+        Assert.DoesNotContain(listed, a => a!["id"]!.GetValue<string>() == ownId);
+
+        var pooled = await Gateway.AddPooledAccountAsync($"pooled-{Guid.NewGuid():N}@example.com");
+        var again = (await (await admin.PostAsJsonAsync($"/api/accounts/{pooled.Email}/probe", new { })).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(again["ok"]!.GetValue<bool>(), again.ToJsonString());
+        Assert.True(again["account"]!["in_pool"]!.GetValue<bool>());
+        Assert.True(Gateway.Pool.TryGet(AccountIds.ForEmail(pooled.Email), out _), "a pooled account left the pool view after a probe");
     }
 
     private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string fragment)

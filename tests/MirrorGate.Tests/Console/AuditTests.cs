@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using MirrorGate.Tests.Infrastructure;
 
@@ -73,6 +74,32 @@ public sealed class AuditTests(ConsoleGatewayFixture fixture) : IClassFixture<Co
         var bad = await session.SendAsync(HttpMethod.Get, "/api/audit?page_size=5000");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("page_size", (await bad.Content.ReadFromJsonAsync<JsonObject>())!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    // The summary reads the body into a buffer of the body's size: a declared length, or a chunked body grown as it
+    // arrives up to the cap, past which it is only described.
+    [Fact]
+    public async Task Bodies_of_declared_or_chunked_length_are_summarized_and_a_chunked_one_past_the_cap_is_only_described()
+    {
+        using var admin = Gateway.CreateClient(GatewayApp.AdminPassword);
+        var declared = "declared-" + Guid.NewGuid().ToString("N")[..6] + "@example.com";
+        var chunked = "chunked-" + Guid.NewGuid().ToString("N")[..6] + "@example.com";
+        var json = new JsonObject { ["chatgpt"] = declared, ["disabled"] = true }.ToJsonString();
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/api/set-chatgpt-status", new StringContent(json, Encoding.UTF8, "application/json"))).StatusCode);
+        // JsonContent declares no length, so this goes chunked; 20 KB is past the first buffer, so it has to grow.
+        var padded = JsonContent.Create(new { chatgpt = chunked, disabled = true, note = new string('n', 20_000) });
+        Assert.Null(padded.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/api/set-chatgpt-status", padded)).StatusCode);
+        var huge = JsonContent.Create(new { tokens = new string('x', 300 * 1024) });
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/accounts/import", huge)).StatusCode);
+
+        using var reader = await ConsoleHttp.SignInAsync(Gateway, ConsoleBrowserFixture.OperatorPassword);
+        var entries = await EventuallyEntriesAsync(reader, "admin-api", 3, e => e["target"]?.GetValue<string>() is { } t && (t == declared || t == chunked) || e["route"]!.GetValue<string>() == "/api/accounts/import");
+        Assert.Contains("\"disabled\":true", entries.Single(e => e["target"]?.GetValue<string>() == declared)["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("\"note\":\"nnn", entries.Single(e => e["target"]?.GetValue<string>() == chunked)["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        var described = entries.Single(e => e["route"]!.GetValue<string>() == "/api/accounts/import");
+        Assert.Contains("unknown bytes, not recorded", described["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(described["target"]);
     }
 
     /// <summary>The entry is written just after the answer goes out, so the test waits for it to appear.</summary>

@@ -32,13 +32,19 @@ public class VideoGateway : IAsyncLifetime
         """;
 
     private readonly IDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     public VideoGateway()
         : this(new Dictionary<string, string?>())
     {
     }
 
-    protected VideoGateway(IDictionary<string, string?> settings) => _settings = settings;
+    /// <param name="services">Replaces gateway services, as <see cref="GatewayApp.StartAsync"/> does (e.g. a failing store).</param>
+    protected VideoGateway(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        _settings = settings;
+        _services = services;
+    }
 
     public GatewayApp App { get; private set; } = null!;
 
@@ -67,7 +73,7 @@ public class VideoGateway : IAsyncLifetime
             settings[key] = value;
         }
 
-        App = await GatewayApp.StartAsync(settings, kestrel: true);
+        App = await GatewayApp.StartAsync(settings, services: _services, kestrel: true);
         using var admin = App.CreateClient(GatewayApp.AdminPassword);
         (await admin.PostAsJsonAsync("/api/pricing/programs", new { id = "pp-vidu", name = "Vidu per second", ownerid = "0", timings = new[] { new { pricing_data = Table } } })).EnsureSuccessStatusCode();
         foreach (var (llmid, model) in new[] { (TextModel, "viduq2"), (ImageModel, "viduq2-pro"), (ReferenceModel, "viduq2") })
