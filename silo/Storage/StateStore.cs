@@ -46,9 +46,13 @@ public abstract class StateStore : IAsyncDisposable
     /// <summary>True for failures that mean "the database is not there right now", as opposed to a bug in a statement.</summary>
     public abstract bool IsUnavailable(Exception exception);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        return DataSource.DisposeAsync();
+        await DisposeStoreAsync();
+        await DataSource.DisposeAsync();
     }
+
+    /// <summary>Stops what the store runs beside its connections (the embedded file's checkpoints) before they close.</summary>
+    protected virtual ValueTask DisposeStoreAsync() => ValueTask.CompletedTask;
 }
