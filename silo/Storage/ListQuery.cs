@@ -13,7 +13,7 @@ namespace MirrorGate.Silo.Storage;
 public sealed class ListQuery(string timeColumn, string idColumn, Func<DateTimeOffset, object> time)
 {
     private readonly List<string> _conditions = [];
-    private readonly List<(string Name, object Value)> _parameters = [];
+    private readonly List<(string Name, object? Value)> _parameters = [];
 
     /// <summary>Adds <c>column = value</c> when a value is given.</summary>
     public ListQuery Equal(string column, string? value)
@@ -57,17 +57,7 @@ public sealed class ListQuery(string timeColumn, string idColumn, Func<DateTimeO
     /// <summary>A command reading <paramref name="columns"/> of <paramref name="from"/> under the conditions, newest first.</summary>
     public DbCommand Command(DbConnection connection, string columns, string from)
     {
-        var command = connection.CreateCommand();
         var where = _conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", _conditions);
-        command.CommandText = $"SELECT {columns} FROM {from}{where} ORDER BY {timeColumn} DESC, {idColumn} DESC LIMIT @limit";
-        foreach (var (name, value) in _parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
+        return DbCommands.Create(connection, null, $"SELECT {columns} FROM {from}{where} ORDER BY {timeColumn} DESC, {idColumn} DESC LIMIT @limit", _parameters);
     }
 }

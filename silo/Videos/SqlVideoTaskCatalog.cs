@@ -19,32 +19,18 @@ public sealed class SqlVideoTaskCatalog(StateStore store) : IVideoTaskCatalog
     public Task UpsertAsync(VideoTaskRecord task, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         await using var connection = await store.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
+        LedgerAmounts.TryToMicros(task.Amount, out var amount);
+        await using var command = DbCommands.Create(connection, null, $"""
             INSERT INTO mg_video_task ({Columns})
             VALUES (@id, @user, @org, @model, @status, @state, @settlement, @amount, @error, @created, @updated)
             ON CONFLICT (task_id) DO UPDATE SET status = excluded.status, state = excluded.state, settlement = excluded.settlement,
                 error = excluded.error, updated_ms = excluded.updated_ms
-            """;
-        LedgerAmounts.TryToMicros(task.Amount, out var amount);
-        foreach (var (name, value) in new (string, object?)[]
+            """, new (string, object?)[]
         {
             ("id", task.TaskId), ("user", task.UserId), ("org", task.OrgId), ("model", task.Model), ("status", task.Status), ("state", task.State),
             ("settlement", task.Settlement.ToString()), ("amount", amount), ("error", task.Error), ("created", task.CreatedAt.ToUnixTimeMilliseconds()),
             ("updated", task.UpdatedAt.ToUnixTimeMilliseconds()),
-        })
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            if (value is null)
-            {
-                parameter.DbType = System.Data.DbType.String;
-            }
-
-            command.Parameters.Add(parameter);
-        }
-
+        });
         await command.ExecuteNonQueryAsync(cancellationToken);
         return true;
     });
