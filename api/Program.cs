@@ -18,7 +18,7 @@ builder.AddMirrorGateLogging();
 builder.AddDemoMode();
 builder.AddMirrorGate();
 builder.AddMirrorGateObservability();
-builder.Services.AddApiReference();
+builder.AddApiReference();
 
 var app = builder.Build();
 app.UseMirrorGateRequestLogging();

@@ -15,9 +15,9 @@ public static class ApiReferenceEndpoints
 {
     public const string DocumentPath = "/openapi/v1.json";
 
-    public static IServiceCollection AddApiReference(this IServiceCollection services)
+    public static IHostApplicationBuilder AddApiReference(this IHostApplicationBuilder builder)
     {
-        services.AddOpenApi("v1", options =>
+        builder.Services.AddOpenApi("v1", options =>
         {
             // The catch-all routes (each family's own 404 in its shape) are no operations to document.
             // Nor is the Orleans dashboard's own page and script.
@@ -37,7 +37,7 @@ public static class ApiReferenceEndpoints
                 return Task.CompletedTask;
             });
         });
-        return services;
+        return builder;
     }
 
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder routes)

@@ -25,7 +25,6 @@ public sealed partial class PostgresStateStore : StateStore
         _logger = logger;
         UsageLedger = new PostgresUsageLedger(this);
         LedgerStore = new SqlLedgerStore(this, sequenceColumn: "seq");
-        AuditStore = new Audit.SqlAuditStore(this);
         var connection = new NpgsqlConnectionStringBuilder(options.Postgres);
         Schema = options.EffectiveSchema;
         connection.SearchPath = Schema;
@@ -54,8 +53,6 @@ public sealed partial class PostgresStateStore : StateStore
     public override IUsageLedger UsageLedger { get; }
 
     public override ILedgerStore LedgerStore { get; }
-
-    public override Grains.Audit.IAuditStore AuditStore { get; }
 
     /// <summary>
     /// Applies the embedded <c>Schema/Postgres/NNN_*.sql</c> migrations that are missing, each in its own transaction

@@ -47,8 +47,6 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
     public override SemaphoreSlim WriterGate { get; } = new(1, 1);
     public override ILedgerStore LedgerStore => field ??= new SqlLedgerStore(this, sequenceColumn: "rowid");
 
-    public override Grains.Audit.IAuditStore AuditStore => field ??= new Audit.SqlAuditStore(this);
-
     public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -38,7 +38,7 @@ public abstract class StateStore : IAsyncDisposable
     public IVideoTaskCatalog VideoTaskCatalog => field ??= new SqlVideoTaskCatalog(this);
 
     /// <summary>The audit log of admin changes kept in this database (docs/console.md).</summary>
-    public abstract Grains.Audit.IAuditStore AuditStore { get; }
+    public Grains.Audit.IAuditStore AuditStore => field ??= new Audit.SqlAuditStore(this);
 
     /// <summary>Creates or upgrades the schema. Safe to run on every start, and on several nodes at once.</summary>
     public abstract Task MigrateAsync(CancellationToken cancellationToken);
