@@ -129,7 +129,6 @@ public sealed partial class ChannelRelay(
         }
 
         var requestId = TurnSettlement.NewRequestId();
-        var user = caller.UserName is { } name ? grains.Get<IUserGrain>(name) : null;
         var admission = caller.UserName is null ? null : await leases.AdmitAsync(caller.UserName, request.Model, requestId, request.EstimatedTokens);
         if (admission is { Granted: false })
         {
@@ -154,6 +153,8 @@ public sealed partial class ChannelRelay(
             charge = opened;
         }
 
+        // Only a use that settles (token or concurrency limit) talks to the user's grain again.
+        var user = admission?.Reservation is { Settles: true } && caller.UserName is { } name ? grains.Get<IUserGrain>(name) : null;
         var turn = new Settlement(settlement, leases, requestId, request, caller.UserName, user, admission?.Reservation, charge);
         try
         {

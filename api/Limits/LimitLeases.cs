@@ -32,10 +32,9 @@ public sealed partial class LimitLeases(
     /// <summary>Takes one use of <paramref name="model"/> for <paramref name="userName"/>: from this node's lease, or from the grain per request.</summary>
     public async Task<LimitDecision> AdmitAsync(string userName, string model, string requestId, int estimatedTokens)
     {
-        var user = grains.Get<IUserGrain>(userName);
         if (!options.CurrentValue.Leasing)
         {
-            return await user.TryAdmitAsync(model, catalogued: true, requestId, estimatedTokens);
+            return await grains.Get<IUserGrain>(userName).TryAdmitAsync(model, catalogued: true, requestId, estimatedTokens);
         }
 
         var key = (userName, model);
@@ -75,14 +74,14 @@ public sealed partial class LimitLeases(
                 }
                 else
                 {
-                    renewal = holder.Renewal ??= RenewAsync(holder, user, model);
+                    renewal = holder.Renewal ??= RenewAsync(holder, userName, model);
                     holder.Waiting++;
                 }
             }
 
             if (ReferenceEquals(renewal, PerRequest))
             {
-                return await user.TryAdmitAsync(model, catalogued: true, requestId, estimatedTokens);
+                return await grains.Get<IUserGrain>(userName).TryAdmitAsync(model, catalogued: true, requestId, estimatedTokens);
             }
 
             LimitLease lease;
@@ -198,7 +197,7 @@ public sealed partial class LimitLeases(
         }
     }
 
-    private async Task<LimitLease> RenewAsync(Holder holder, IUserGrain user, string model)
+    private async Task<LimitLease> RenewAsync(Holder holder, string userName, string model)
     {
         // Off the caller's lock, so the waiting requests are counted and the call never completes inside it.
         await Task.Yield();
@@ -213,7 +212,7 @@ public sealed partial class LimitLeases(
 
         try
         {
-            var lease = await user.LeaseAsync(request);
+            var lease = await grains.Get<IUserGrain>(userName).LeaseAsync(request);
             lock (holder)
             {
                 holder.Current = lease.Kind is LeaseKind.Refused ? null : lease;
