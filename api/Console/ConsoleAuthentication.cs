@@ -18,7 +18,7 @@ public static class ConsoleAuthentication
 
     public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, Handler>(Scheme, _ => { });
+        services.AddAuthenticationSchemes().AddScheme<AuthenticationSchemeOptions, Handler>(Scheme, _ => { });
         services.AddAuthorizationBuilder().AddPolicy(DashboardPolicy, policy => policy
             .AddAuthenticationSchemes(AdminAuthentication.Scheme, Scheme)
             .RequireAuthenticatedUser()

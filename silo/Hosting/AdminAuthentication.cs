@@ -21,7 +21,7 @@ public static class AdminAuthentication
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         // No default scheme: only the endpoints that require the policy run this handler, not every API request.
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, Handler>(Scheme, _ => { });
+        services.AddAuthenticationSchemes().AddScheme<AuthenticationSchemeOptions, Handler>(Scheme, _ => { });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         services.AddSingleton(new AdminPassword(AdminPassword.From(configuration)));
         return services;
