@@ -30,6 +30,8 @@ public static class PlatformApi
     }
 
     /// <summary>Maps a <c>.dspy</c> route for GET and POST.</summary>
+#pragma warning disable RDG002
     public static RouteHandlerBuilder MapDspy(this IEndpointRouteBuilder group, string path, Delegate handler) =>
         group.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], handler);
+#pragma warning restore RDG002
 }
