@@ -82,6 +82,7 @@ public static class ApiServiceCollectionExtensions
             .Validate(o => o.MaxEntries > 0 && o.TimeToLive >= TimeSpan.Zero, "TokenCache:MaxEntries must be positive and TokenCache:TimeToLive not negative.")
             .ValidateOnStart();
         services.AddSingleton<TokenRecordCache>();
+        services.AddSingleton<BearerKeys>();
         services.AddSingleton<BearerResolver>();
         services.AddSingleton<CallerLogScope>();
         services.AddSingleton<ConversationDispatcher>();

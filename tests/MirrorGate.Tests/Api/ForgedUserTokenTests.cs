@@ -1,5 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
+using MirrorGate.Api.Auth;
+using MirrorGate.Grains.Secrets;
+using MirrorGate.Grains.Tokens;
+using Microsoft.Extensions.DependencyInjection;
 using MirrorGate.Tests.Infrastructure;
 
 namespace MirrorGate.Tests.Api;
@@ -51,6 +55,54 @@ public sealed class ForgedUserTokenTests
         using var served = await app.CreateClient(genuine).ChatAsync("the real one");
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(1, app.Simulator.CallCount("f/conversation"));
+    }
+
+    // The node remembers the index key of a bearer it has checked (BearerKeys): a tampered copy of a token it has
+    // just served must still be judged on its own tag, not pass as the remembered one.
+    [Fact]
+    public async Task A_tampered_copy_of_a_token_the_node_has_just_served_is_refused_without_a_read()
+    {
+        CountingStorage? storage = null;
+        await using var app = await GatewayApp.StartAsync(services: s => CountingStorage.Install(s, created => storage = created));
+        await app.AddPooledAccountAsync("remembered@example.com");
+        var genuine = await app.MirrorTokenAsync("remembered-target", "remembered@example.com");
+        using (var served = await app.CreateClient(genuine).ChatAsync("first"))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        var keys = app.Services.GetRequiredService<BearerKeys>();
+        Assert.True(keys.TryGet(genuine, out _));
+        var allReads = storage!.TotalReads;
+        foreach (var forged in new[] { Tampered(genuine), genuine[..^1], genuine + "A" })
+        {
+            using var refused = await app.CreateClient(forged).ChatAsync("let me in");
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.False(keys.TryGet(forged, out _));
+        }
+
+        Assert.Equal(allReads, storage.TotalReads);
+        using var again = await app.CreateClient(genuine).ChatAsync("second");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    // Bounded: a flood of distinct values (guessed activation codes are remembered too) starts the memo over rather
+    // than growing it.
+    [Fact]
+    public void The_bearer_memo_starts_over_when_full_and_still_answers_the_same_keys()
+    {
+        var tokens = new UserTokens(new SecretProtector(RandomNumberGenerator.GetBytes(32)));
+        var keys = new BearerKeys(tokens);
+        var first = keys.IndexKey("code-0");
+        Assert.Equal(tokens.IndexKey("code-0"), first);
+        for (var i = 1; i < BearerKeys.Capacity + 10; i++)
+        {
+            keys.IndexKey("code-" + i);
+        }
+
+        Assert.InRange(keys.Count, 1, BearerKeys.Capacity);
+        Assert.False(keys.TryGet("code-0", out _));
+        Assert.Equal(first, keys.IndexKey("code-0"));
     }
 
     /// <summary>The genuine token with the first character of its 22-character tag changed.</summary>
