@@ -2,7 +2,7 @@ namespace MirrorGate.Api.Console;
 
 public static class ConsoleServiceCollectionExtensions
 {
-    /// <summary>The console's sessions, its sign-in limiter, its embedded files and its authentication scheme (for the dashboard).</summary>
+    /// <summary>The console's sessions, its sign-in limiter, its embedded files and the dashboard's access rule.</summary>
     public static IServiceCollection AddConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.SectionName))
@@ -14,7 +14,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton<ConsoleGate>();
         services.AddSingleton<ConsoleSignInLimiter>();
         services.AddSingleton<ConsoleAssets>();
-        services.AddConsoleAuthentication();
+        services.AddSingleton<DashboardAccess>();
         return services;
     }
 }

@@ -43,7 +43,6 @@ public static class ApiServiceCollectionExtensions
             .Validate(o => o.MaxAttempts >= 1, "Pool:MaxAttempts must be at least 1.")
             .Validate(o => o.SyncInterval > TimeSpan.Zero && o.ReloadInterval > TimeSpan.Zero && o.LoadHintLifetime > TimeSpan.Zero, "Pool intervals must be positive.")
             .ValidateOnStart();
-        services.AddAdminAuthentication(builder.Configuration);
         services.AddConsole(builder.Configuration);
         services.AddOptions<SaasAdminOptions>().Bind(builder.Configuration.GetSection(SaasAdminOptions.SectionName))
             .PostConfigure(o => o.Secret = builder.Configuration[SaasAdminOptions.SecretVariable] is { Length: > 0 } secret ? secret : o.Secret)

@@ -10,8 +10,9 @@ public static class DashboardEndpoints
 
     /// <summary>
     /// The Orleans dashboard at <c>/dashboard</c> on a node that hosts a silo, every route of it (its data APIs
-    /// included) behind the admin password (<see cref="AdminAuthentication"/>) or a console session (<see cref="ConsoleAuthentication"/>;
-    /// the console links to it): it shows grain state and logs, and has no sign-in of its own. A front-end-only node serves none, nor a node with <c>Cluster:Dashboard=false</c>.
+    /// included) behind the admin password or a console session (<see cref="DashboardAccess"/>; the console links to
+    /// it): it shows grain state and logs, and has no sign-in of its own. A front-end-only node serves none, nor a node
+    /// with <c>Cluster:Dashboard=false</c>.
     /// </summary>
     /// <remarks>
     /// The dashboard's routes are mapped on the first request under <c>/dashboard</c>, not at start:
@@ -26,20 +27,33 @@ public static class DashboardEndpoints
             return app;
         }
 
+        var access = app.ApplicationServices.GetRequiredService<DashboardAccess>();
         var dashboard = new Lazy<RequestDelegate>(() => Build(app.ApplicationServices));
         return app.MapWhen(
             context => context.Request.Path.StartsWithSegments(Prefix),
-            branch => branch.Run(context => dashboard.Value(context)));
+            branch => branch.Run(context =>
+            {
+                if (access.Refusal(context) is { } status)
+                {
+                    context.Response.StatusCode = status;
+                    if (status == StatusCodes.Status401Unauthorized)
+                    {
+                        context.Response.Headers.WWWAuthenticate = AdminAuthentication.Challenge;
+                    }
+
+                    return Task.CompletedTask;
+                }
+
+                return dashboard.Value(context);
+            }));
     }
 
-    // A pipeline of its own, so its routes join no other matcher; authorization runs here because the policy is on
-    // these endpoints, which the application's own authorization middleware never sees.
+    // A pipeline of its own, so that its routes join no other matcher.
     private static RequestDelegate Build(IServiceProvider services)
     {
         var pipeline = new ApplicationBuilder(services);
         pipeline.UseRouting();
-        pipeline.UseAuthorization();
-        pipeline.UseEndpoints(endpoints => endpoints.MapOrleansDashboard(Prefix).RequireAuthorization(ConsoleAuthentication.DashboardPolicy));
+        pipeline.UseEndpoints(endpoints => endpoints.MapOrleansDashboard(Prefix));
         return pipeline.Build();
     }
 }

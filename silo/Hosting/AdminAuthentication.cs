@@ -18,6 +18,29 @@ public static class AdminAuthentication
     public const string Scheme = "MirrorGateAdmin";
     public const string Policy = "MirrorGateAdmin";
 
+    /// <summary>The challenge that makes a browser ask for the password.</summary>
+    public const string Challenge = "Basic realm=\"MirrorGate\", charset=\"UTF-8\"";
+
+    /// <summary>The password an <c>Authorization</c> header gives, as a bearer or as HTTP Basic's password; null when it gives none.</summary>
+    public static string? PasswordIn(string header) =>
+        header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim()
+        : header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? BasicPassword(header[6..].Trim())
+        : null;
+
+    private static string? BasicPassword(string encoded)
+    {
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? null : decoded[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         // No default scheme: only the endpoints that require the policy run this handler, not every API request.
@@ -46,11 +69,7 @@ public static class AdminAuthentication
     {
         protected override Task<AuthenticateResult> HandleAuthenticateAsync()
         {
-            var header = Request.Headers.Authorization.ToString();
-            var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim()
-                : header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? BasicPassword(header[6..].Trim())
-                : null;
-            if (given is null)
+            if (PasswordIn(Request.Headers.Authorization.ToString()) is not { } given)
             {
                 return Task.FromResult(AuthenticateResult.NoResult());
             }
@@ -63,22 +82,8 @@ public static class AdminAuthentication
         protected override Task HandleChallengeAsync(AuthenticationProperties properties)
         {
             Response.StatusCode = StatusCodes.Status401Unauthorized;
-            Response.Headers.WWWAuthenticate = "Basic realm=\"MirrorGate\", charset=\"UTF-8\"";
+            Response.Headers.WWWAuthenticate = Challenge;
             return Task.CompletedTask;
-        }
-
-        private static string? BasicPassword(string encoded)
-        {
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
-                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                return colon < 0 ? null : decoded[(colon + 1)..];
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
         }
     }
 }
