@@ -46,6 +46,20 @@ public sealed class DashboardAuthTests
         }
     }
 
+    // The access rule stands in front of the whole dashboard, so even a path it does not serve tells a stranger nothing.
+    [Fact]
+    public async Task A_path_the_dashboard_does_not_serve_is_401_to_a_stranger_and_404_to_the_admin()
+    {
+        await using var app = await GatewayApp.StartAsync();
+
+        using var stranger = await GetAsync(app, "/dashboard/no-such-page", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
+        Assert.Contains(stranger.Headers.WwwAuthenticate, c => c.Scheme == "Basic");
+
+        using var admin = await GetAsync(app, "/dashboard/no-such-page", new("Bearer", GatewayApp.AdminPassword));
+        Assert.Equal(HttpStatusCode.NotFound, admin.StatusCode);
+    }
+
     // Without a configured password nobody gets in, not even with an empty password or the test suite's usual one.
     [Fact]
     public async Task With_no_admin_password_configured_every_dashboard_route_is_401()
