@@ -146,14 +146,14 @@ internal sealed partial class AuditFilter(IGrainFactory grains, [FromKeyedServic
 
     /// <summary>
     /// Reads the body into a pooled buffer sized to it: its declared length (the server holds a body to its
-    /// Content-Length), or for a chunked body a small buffer grown as the body arrives — never more than one byte past
-    /// <see cref="SummaryBodyLimit"/>, which is how an oversized chunked body shows. An admin change's summary thus
+    /// Content-Length), or for a chunked body a small buffer grown as the body arrives — either way never more than one
+    /// byte past <see cref="SummaryBodyLimit"/>, which is how an oversized body shows. An admin change's summary thus
     /// costs a buffer of its own size, not a 256 KiB one on the large object heap. The caller returns the buffer.
     /// </summary>
     private static async Task<(byte[] Buffer, int Length)> ReadCappedAsync(HttpRequest request)
     {
         const int cap = SummaryBodyLimit + 1;
-        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } declared ? (int)declared : ChunkedStart);
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } declared ? (int)Math.Min(declared, cap) : ChunkedStart);
         var length = 0;
         try
         {

@@ -42,7 +42,7 @@ public sealed class ConsoleGate(ConsoleSessionCodec codec, IOptionsMonitor<Conso
 
     /// <summary>
     /// The one rule for what a valid session may do with this request, shared by the admin filters and the dashboard's
-    /// authorization policy: a read is allowed to both roles; a change needs the CSRF token and a same-site origin, and
+    /// access rule (<see cref="DashboardAccess"/>): a read is allowed to both roles; a change needs the CSRF token and a same-site origin, and
     /// the admin role unless the endpoint is marked <see cref="ReadsOnly"/> (a POST that only reads).
     /// </summary>
     public ConsoleAccess Check(HttpContext context, ConsoleSession session)
