@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace MirrorGate.Silo.Hosting;
@@ -44,7 +45,12 @@ public static class AdminAuthentication
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         // No default scheme: only the endpoints that require the policy run this handler, not every API request.
-        services.AddAuthenticationSchemes().AddScheme<AuthenticationSchemeOptions, Handler>(Scheme, _ => { });
+        // The scheme machinery without AddAuthentication(), which also starts ASP.NET's data protection: a key ring
+        // (XML stack loaded, a key file written) that nothing here uses, since the scheme issues no cookie or payload.
+        services.AddAuthenticationCore();
+        services.AddWebEncoders();
+        services.TryAddSingleton(TimeProvider.System);
+        new AuthenticationBuilder(services).AddScheme<AuthenticationSchemeOptions, Handler>(Scheme, _ => { });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         services.AddSingleton(new AdminPassword(AdminPassword.From(configuration)));
         return services;
