@@ -3,20 +3,17 @@ using MirrorGate.GrainInterfaces.Conversations;
 using MirrorGate.GrainInterfaces.Usage;
 using MirrorGate.Grains.Hosting;
 using MirrorGate.Grains.Usage;
-using MirrorGate.Silo.Hosting;
 
 namespace MirrorGate.Api.Chat;
 
-/// <summary>What settling a turn writes: the conversation's record and the usage record, each through its grain.</summary>
-public sealed partial class TurnSettlement(GrainReferences grains, PoolFeed node, NodeDescription host, IServiceProvider services, [FromKeyedServices(GatewayClock.Key)] TimeProvider time, ILogger<TurnSettlement> logger)
+/// <summary>What settling a turn writes: the conversation's record through its grain, and the usage record.</summary>
+/// <remarks>
+/// <paramref name="local"/> is the silo's usage recorder, registered only where the node hosts a silo: there the usage
+/// grain, a stateless worker, would run on this silo anyway, so the recorder is called without the grain call (issue 9's
+/// profile: the call was about 5 % of a channel request's CPU). A front end without a silo calls the grain.
+/// </remarks>
+public sealed partial class TurnSettlement(GrainReferences grains, PoolFeed node, [FromKeyedServices(GatewayClock.Key)] TimeProvider time, ILogger<TurnSettlement> logger, UsageRecorder? local = null)
 {
-    /// <summary>
-    /// On a node that hosts a silo the usage grain, a stateless worker, would run on this silo anyway: its recorder is
-    /// called without the grain call (issue 9's profile: the call was about 5 % of a channel request's CPU). A front end
-    /// without a silo calls the grain.
-    /// </summary>
-    private readonly UsageRecorder? _local = host.HostsSilo ? services.GetRequiredService<UsageRecorder>() : null;
-
     /// <summary>A new request id: time-ordered, unique across nodes and restarts; the usage record's idempotency key.</summary>
     public static string NewRequestId() => Guid.CreateVersion7().ToString("N");
 
@@ -27,7 +24,7 @@ public sealed partial class TurnSettlement(GrainReferences grains, PoolFeed node
     public Task RecordUsageAsync(string requestId, string model, string? accountId, string? userName, int promptTokens, int completionTokens)
     {
         var record = new UsageRecord(requestId, time.GetUtcNow(), model, accountId, userName, node.NodeId, promptTokens, completionTokens);
-        return _local is { } local ? local.RecordAsync(record) : grains.Get<IUsageGrain>(IUsageGrain.Key).RecordAsync(record);
+        return local is not null ? local.RecordAsync(record) : grains.Get<IUsageGrain>(IUsageGrain.Key).RecordAsync(record);
     }
 
     public void ConversationNotRecorded(Exception exception, string? conversationId, string? accountId) =>
