@@ -35,6 +35,8 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
 
     private WalCheckpoints? _checkpoints;
 
+    private SqliteUsageLedger? _usage;
+
     /// <summary>The invariant Orleans' ADO.NET providers map to Microsoft.Data.Sqlite.</summary>
     public override string Invariant => "System.Data.SQLite";
 
@@ -42,7 +44,7 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
 
     public override string Address => "SQLite file " + path;
 
-    public override IUsageLedger UsageLedger => field ??= new SqliteUsageLedger(this);
+    public override IUsageLedger UsageLedger => _usage ??= new SqliteUsageLedger(this);
 
     public override SemaphoreSlim WriterGate { get; } = new(1, 1);
     public override ILedgerStore LedgerStore => field ??= new SqlLedgerStore(this, sequenceColumn: "rowid");
@@ -87,6 +89,20 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
 
     protected override async ValueTask DisposeStoreAsync()
     {
+        // The ledger's writer keeps a connection open; closed before the last checkpoint, under the writers' gate.
+        if (_usage is not null)
+        {
+            await WriterGate.WaitAsync();
+            try
+            {
+                _usage.Close();
+            }
+            finally
+            {
+                WriterGate.Release();
+            }
+        }
+
         if (_checkpoints is not null)
         {
             await _checkpoints.DisposeAsync();

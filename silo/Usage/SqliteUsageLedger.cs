@@ -11,12 +11,6 @@ namespace MirrorGate.Silo.Usage;
 /// <summary>Usage records of the embedded node, in its SQLite file (times as Unix milliseconds).</summary>
 public sealed class SqliteUsageLedger(SqliteStateStore store) : IUsageLedger
 {
-    private const string InsertSql = """
-        INSERT INTO mg_usage (request_id, at_ms, model, account_id, user_name, node_id, prompt_tokens, completion_tokens)
-        VALUES ($id, $at, $model, $account, $user, $node, $prompt, $completion)
-        ON CONFLICT DO NOTHING
-        """;
-
     private const string CountUserSql = "SELECT count(*) FROM mg_usage WHERE user_name = $user AND at_ms >= $since";
 
     private const string CountAccountSql = """
@@ -25,49 +19,28 @@ public sealed class SqliteUsageLedger(SqliteStateStore store) : IUsageLedger
         GROUP BY model, bucket
         """;
 
-    /// <summary>One transaction, one prepared statement run per record.</summary>
-    public Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    private readonly UsageWriter _writer = new(store);
+
+    /// <summary>One transaction on the ledger's own connection, its insert prepared once and run per record.</summary>
+    public async Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
         await store.WriterGate.WaitAsync(cancellationToken);
         try
         {
-            return await InsertAsync(connection, records, cancellationToken);
+            return _writer.Insert(records);
+        }
+        catch (Exception ex) when (store.IsUnavailable(ex))
+        {
+            throw new StorageUnavailableException($"The usage ledger ({store.Address}) cannot be written right now: {ex.Message}", ex);
         }
         finally
         {
             store.WriterGate.Release();
         }
-    }, cancellationToken);
-
-    private static async Task<ImmutableArray<bool>> InsertAsync(SqliteConnection connection, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
-    {
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new SqliteCommand(InsertSql, connection, transaction);
-        var id = command.Parameters.Add("$id", SqliteType.Text);
-        var at = command.Parameters.Add("$at", SqliteType.Integer);
-        var model = command.Parameters.Add("$model", SqliteType.Text);
-        var account = command.Parameters.Add("$account", SqliteType.Text);
-        var user = command.Parameters.Add("$user", SqliteType.Text);
-        var node = command.Parameters.Add("$node", SqliteType.Text);
-        var prompt = command.Parameters.Add("$prompt", SqliteType.Integer);
-        var completion = command.Parameters.Add("$completion", SqliteType.Integer);
-        var stored = ImmutableArray.CreateBuilder<bool>(records.Count);
-        foreach (var record in records)
-        {
-            id.Value = record.RequestId;
-            at.Value = record.At.ToUnixTimeMilliseconds();
-            model.Value = record.Model;
-            account.Value = (object?)record.AccountId ?? DBNull.Value;
-            user.Value = (object?)record.UserName ?? DBNull.Value;
-            node.Value = record.NodeId;
-            prompt.Value = record.PromptTokens;
-            completion.Value = record.CompletionTokens;
-            stored.Add(await command.ExecuteNonQueryAsync(cancellationToken) == 1);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return stored.MoveToImmutable();
     }
+
+    /// <summary>Closes the writer's connection (the store does, before its last checkpoint).</summary>
+    internal void Close() => _writer.Dispose();
 
     public Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default) => RunAsync(async connection =>
     {

@@ -58,6 +58,24 @@ public abstract class UsageLedgerContractTests : IAsyncLifetime
         Assert.Equal(3, await Ledger.CountUserAsync(user, Since));
     }
 
+    // A batch is one transaction: a record the table refuses takes the whole batch back, and the next batch is
+    // stored as if nothing had happened (the embedded writer keeps its connection across batches).
+    [Fact]
+    public async Task A_batch_that_fails_stores_none_of_its_records_and_the_next_batch_is_stored()
+    {
+        var user = Unique("user");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Ledger.RecordAsync([
+            Record("fail-1", Since, "gpt-a", user: user),
+            Record("fail-2", Since, null!, user: user),
+        ]));
+
+        Assert.Equal(0, await Ledger.CountUserAsync(user, Since));
+        var stored = await Ledger.RecordAsync([Record("fail-1", Since, "gpt-a", user: user), Record("after-1", Since, "gpt-a", user: user)]);
+        Assert.Equal([true, true], stored.ToArray());
+        Assert.Equal(2, await Ledger.CountUserAsync(user, Since));
+    }
+
     // Retries can also race each other: the database, not a read-then-insert, must decide.
     [Fact]
     public async Task The_same_request_id_recorded_concurrently_is_stored_once()
