@@ -44,7 +44,13 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
 
     public override string Address => "SQLite file " + path;
 
-    public override IUsageLedger UsageLedger => _usage ??= new SqliteUsageLedger(this);
+    /// <summary>The usage records: appended to a journal beside the file, moved into <c>mg_usage</c> in the background.</summary>
+    public override IUsageLedger UsageLedger => Journal;
+
+    private UsageJournal Journal => field ??= new UsageJournal(Usage, path + "-usage", logger);
+
+    /// <summary>The table itself (<c>mg_usage</c>), behind the journal.</summary>
+    internal SqliteUsageLedger Usage => _usage ??= new SqliteUsageLedger(this);
 
     public override SemaphoreSlim WriterGate { get; } = new(1, 1);
     public override ILedgerStore LedgerStore => field ??= new SqlLedgerStore(this, sequenceColumn: "rowid");
@@ -85,11 +91,14 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
         }
 
         _checkpoints ??= new WalCheckpoints(_source, CheckpointInterval, logger);
+        await Journal.OpenAsync(cancellationToken);
     }
 
     protected override async ValueTask DisposeStoreAsync()
     {
-        // The ledger's writer keeps a connection open; closed before the last checkpoint, under the writers' gate.
+        // The journal's last records go into the table, then the ledger's writer closes its connection (under the
+        // writers' gate), then the last checkpoint folds everything into the file.
+        await Journal.DisposeAsync();
         if (_usage is not null)
         {
             await WriterGate.WaitAsync();
