@@ -16,6 +16,13 @@ public interface IUsageLedger
     /// </summary>
     Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether concurrent records are worth grouping into one call (<see cref="UsageBatcher"/>): true for a database
+    /// transaction; false for a ledger whose call is one cheap append (the embedded node's journal), which each
+    /// record then calls at once, on the caller's thread.
+    /// </summary>
+    bool GroupCommit => true;
+
     /// <summary>Records of <paramref name="userName"/> at or after <paramref name="since"/>.</summary>
     Task<long> CountUserAsync(string userName, DateTimeOffset since, CancellationToken cancellationToken = default);
 

@@ -8,7 +8,8 @@ namespace MirrorGate.Grains.Usage;
 /// relay sends an answer's final bytes after that, so a completed request's record is never lost). While a write is
 /// under way the records that arrive wait for the next one: a record waits for at most the write in progress and its
 /// own, of at most <see cref="MaxBatch"/> records. A failed write fails every record in it; the caller retries with the
-/// same request id, which the ledger stores at most once.
+/// same request id, which the ledger stores at most once. A ledger that says grouping does not pay
+/// (<see cref="IUsageLedger.GroupCommit"/>) gets each record at once.
 /// </summary>
 public sealed class UsageBatcher(IUsageLedger ledger)
 {
@@ -22,6 +23,11 @@ public sealed class UsageBatcher(IUsageLedger ledger)
     /// <summary>Stores the record with the next batch; false when its request id was stored before.</summary>
     public Task<bool> RecordAsync(UsageRecord record)
     {
+        if (!ledger.GroupCommit)
+        {
+            return ledger.RecordAsync(record);
+        }
+
         var pending = new Pending(record, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         bool start;
         lock (_gate)

@@ -89,6 +89,9 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
         _mover = Task.Run(MoveInBackgroundAsync, CancellationToken.None);
     }
 
+    /// <summary>An append costs less than handing it to another thread: no grouping (<see cref="UsageBatcher"/>).</summary>
+    public bool GroupCommit => false;
+
     /// <summary>
     /// Appends the records; when this returns they are durable and will be stored once. Per record true: whether its
     /// request id was stored before shows only when it is moved (and is logged then).

@@ -55,6 +55,21 @@ public sealed class UsageBatcherTests
     private static UsageRecord Record(string id) => new(id, DateTimeOffset.UnixEpoch, "gpt-4o-mini", "acct", "user", "node", 1, 1);
 
     /// <summary>A ledger whose writes wait for the test, recording each transaction's size; ids are stored once.</summary>
+    // The embedded journal appends in microseconds: handing its records to a writer task would cost more than it saves.
+    [Fact]
+    public async Task A_ledger_that_does_not_group_gets_each_record_at_once_on_the_callers_thread()
+    {
+        var ledger = new GatedLedger { GroupCommit = false };
+        ledger.ReleaseAll();
+        var batcher = new UsageBatcher(ledger);
+
+        var calls = Enumerable.Range(0, 3).Select(i => batcher.RecordAsync(Record("g" + i))).ToArray();
+
+        Assert.All(calls, call => Assert.True(call.IsCompleted));
+        Assert.All(await Task.WhenAll(calls), Assert.True);
+        Assert.Equal([1, 1, 1], ledger.BatchSizes);
+    }
+
     private sealed class GatedLedger : IUsageLedger
     {
         private readonly ConcurrentDictionary<string, bool> _stored = new();
@@ -63,6 +78,8 @@ public sealed class UsageBatcherTests
         private bool _open;
 
         public bool FailNext { get; set; }
+
+        public bool GroupCommit { get; init; } = true;
 
         public List<int> BatchSizes { get; } = [];
 
