@@ -30,8 +30,11 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
     /// <summary>How long the mover lets records gather before it stores them (bounds the delay, not the durability).</summary>
     public static readonly TimeSpan MoveDelay = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>The most records in one of the ledger's transactions while moving.</summary>
-    public const int MaxTransaction = 1024;
+    /// <summary>
+    /// The most records in one of the ledger's transactions while moving: grain state writes queue behind it on the
+    /// store's writer gate, and 256 records take ~3 ms (at ~12 µs each, about what 1 024 would cost per record).
+    /// </summary>
+    public const int MaxTransaction = 256;
 
     private static readonly ImmutableArray<bool> Accepted = [true];
 
