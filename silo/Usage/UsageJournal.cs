@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using MirrorGate.GrainInterfaces.Errors;
 using MirrorGate.GrainInterfaces.Usage;
@@ -58,11 +59,17 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
 
     private bool _open;
 
-    /// <summary>A journal in the files <paramref name="path"/><c>.0</c> and <c>.1</c> in front of <paramref name="ledger"/>; <see cref="OpenAsync"/> before use.</summary>
-    public UsageJournal(IUsageLedger ledger, string path, ILogger logger)
+    private readonly string _prefix;
+
+    /// <summary>
+    /// A journal in front of <paramref name="ledger"/>, in two files of its own named <paramref name="prefix"/><c>.&lt;id&gt;.0</c>
+    /// and <c>.1</c> (several stores may share one database file: each has its own journal); <see cref="OpenAsync"/> before use.
+    /// </summary>
+    public UsageJournal(IUsageLedger ledger, string prefix, ILogger logger)
     {
-        (_ledger, _logger) = (ledger, logger);
-        _segments = [new Segment(path + ".0"), new Segment(path + ".1")];
+        (_ledger, _prefix, _logger) = (ledger, prefix, logger);
+        var id = Guid.NewGuid().ToString("N")[..12];
+        _segments = [new Segment($"{prefix}.{id}.0"), new Segment($"{prefix}.{id}.1")];
         _active = _segments[0];
     }
 
@@ -193,10 +200,23 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
         {
             // The segments keep the records; the next start stores them.
             LogMoveFailed(_logger, ex, "at shutdown");
+            foreach (var segment in _segments)
+            {
+                segment.Keep();
+            }
         }
 
         CloseFiles();
         _stop.Dispose();
+    }
+
+    /// <summary>Closes the files; deletes them when they hold nothing (a failed last move leaves them for the next start).</summary>
+    private void CloseFiles()
+    {
+        foreach (var segment in _segments)
+        {
+            segment.Dispose();
+        }
     }
 
     private async Task MoveInBackgroundAsync()
@@ -305,69 +325,59 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stores the records of every journal beside this one that no live store holds (a store holds its files locked), then
+    /// deletes it; creates this journal's own files.
+    /// </summary>
     private async Task ReplayAsync(CancellationToken cancellationToken)
     {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(_prefix))!;
+        foreach (var file in Directory.EnumerateFiles(directory, Path.GetFileName(_prefix) + ".*").Order(StringComparer.Ordinal))
+        {
+            if (_segments.Any(s => s.Path == file) || Orphan.TryRead(file) is not { } orphan)
+            {
+                continue;
+            }
+
+            using (orphan)
+            {
+                if (orphan.TornBytes > 0)
+                {
+                    LogTornTail(_logger, file, orphan.TornBytes);
+                }
+
+                if (orphan.BadLines > 0)
+                {
+                    LogBadLines(_logger, file, orphan.BadLines);
+                }
+
+                if (orphan.Records.Count > 0)
+                {
+                    await StoreAsync(orphan.Records, cancellationToken);
+                    LogReplayed(_logger, orphan.Records.Count, file);
+                }
+
+                orphan.Delete();
+            }
+        }
+
         foreach (var segment in _segments)
         {
-            var (records, tornBytes) = segment.Open();
-            if (tornBytes > 0)
-            {
-                LogTornTail(_logger, segment.Path, tornBytes);
-            }
-
-            if (records.Count > 0)
-            {
-                await StoreAsync(records, cancellationToken);
-                LogReplayed(_logger, records.Count, segment.Path);
-            }
-
-            segment.Clear();
+            segment.Create();
         }
     }
 
-    private void CloseFiles()
-    {
-        foreach (var segment in _segments)
-        {
-            segment.Dispose();
-        }
-    }
-
-    /// <summary>One journal file: an append offset, and lines of one record each.</summary>
+    /// <summary>One of this journal's files, locked while it is open: an append offset, and lines of one record each.</summary>
     private sealed class Segment(string path) : IDisposable
     {
         private SafeFileHandle? _handle;
         private long _length;
+        private bool _keep;
 
         public string Path => path;
 
-        /// <summary>Opens (or creates) the file and reads its whole lines; the bytes after the last line end are torn.</summary>
-        public (List<UsageRecord> Records, long TornBytes) Open()
-        {
-            // Not shared: a second process on the same data folder would replay and empty this one's records.
-            _handle?.Dispose();
-            _handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            var length = RandomAccess.GetLength(_handle);
-            var records = new List<UsageRecord>();
-            if (length == 0)
-            {
-                return (records, 0);
-            }
-
-            var bytes = new byte[length];
-            var read = RandomAccess.Read(_handle, bytes, 0);
-            var content = bytes.AsSpan(0, read);
-            var end = content.LastIndexOf((byte)'\n') + 1;
-            var whole = content[..end];
-            while (!whole.IsEmpty)
-            {
-                var line = whole.IndexOf((byte)'\n');
-                records.Add(JournalLine.Read(whole[..line]));
-                whole = whole[(line + 1)..];
-            }
-
-            return (records, read - end);
-        }
+        // Locked (not shared) from its creation on: other stores on the database file leave it alone.
+        public void Create() => _handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
 
         public void Append(ReadOnlySpan<byte> bytes)
         {
@@ -381,7 +391,90 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
             _length = 0;
         }
 
-        public void Dispose() => _handle?.Dispose();
+        /// <summary>Leave the file in place when closing if it holds records (an empty one is deleted still).</summary>
+        public void Keep() => _keep = _length > 0;
+
+        public void Dispose()
+        {
+            if (_handle is null)
+            {
+                return;
+            }
+
+            if (!_keep)
+            {
+                File.Delete(path);
+            }
+
+            _handle.Dispose();
+            _handle = null;
+        }
+    }
+
+    /// <summary>A journal file no live store holds: its whole lines; the bytes after the last line end are torn.</summary>
+    private sealed class Orphan(string path, SafeFileHandle handle) : IDisposable
+    {
+        public List<UsageRecord> Records { get; } = [];
+
+        public long TornBytes { get; private set; }
+
+        public int BadLines { get; private set; }
+
+        /// <summary>
+        /// The file's records, or null when a live store holds it, or when it is empty and new (a store may have just
+        /// created it and not yet locked it: an empty file is deleted only once it is a minute old).
+        /// </summary>
+        public static Orphan? TryRead(string path)
+        {
+            SafeFileHandle handle;
+            try
+            {
+                handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+
+            var length = RandomAccess.GetLength(handle);
+            if (length == 0 && File.GetLastWriteTimeUtc(path) > DateTime.UtcNow.AddMinutes(-1))
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            var orphan = new Orphan(path, handle);
+            orphan.Read(length);
+            return orphan;
+        }
+
+        public void Delete() => File.Delete(path);
+
+        public void Dispose() => handle.Dispose();
+
+        private void Read(long length)
+        {
+            var bytes = new byte[length];
+            var content = bytes.AsSpan(0, RandomAccess.Read(handle, bytes, 0));
+            var end = content.LastIndexOf((byte)'\n') + 1;
+            TornBytes = content.Length - end;
+            var whole = content[..end];
+            while (!whole.IsEmpty)
+            {
+                var line = whole.IndexOf((byte)'\n');
+                try
+                {
+                    Records.Add(JournalLine.Read(whole[..line]));
+                }
+                catch (JsonException)
+                {
+                    // Not written by an append cut short (only the last line can be): the disk changed it. Counted, logged.
+                    BadLines++;
+                }
+
+                whole = whole[(line + 1)..];
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Moving usage records from the journal into the ledger failed {When}; they stay in the journal and are retried")]
@@ -390,7 +483,10 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Usage of request {RequestId} was already recorded; not counted again")]
     private static partial void LogAlreadyStored(ILogger logger, string requestId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stored {Count} usage records left in the journal {Path} by the previous run")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The usage journal {Path} held {Count} lines that are not usage records; skipped")]
+    private static partial void LogBadLines(ILogger logger, string path, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored {Count} usage records left in the journal {Path} by a store that stopped")]
     private static partial void LogReplayed(ILogger logger, int count, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The usage journal {Path} ended with {Bytes} bytes of an unfinished line (an append cut off by a crash, before its answer finished); dropped")]

@@ -105,6 +105,34 @@ public sealed class UsageJournalTests : IDisposable
         await third.DisposeAsync();
     }
 
+    // Test clusters run several silos on one database file: each store has a journal of its own, locked while it lives.
+    [Fact]
+    public async Task A_live_journal_beside_a_new_one_is_left_alone_and_what_it_leaves_at_stop_goes_to_the_next_one_opened()
+    {
+        var down = new MemoryLedger { Failing = true };
+        var first = new UsageJournal(down, JournalPath, NullLogger.Instance);
+        await first.OpenAsync(CancellationToken.None);
+        await first.RecordAsync(Record("live-1", "heidi"));
+
+        var beside = new MemoryLedger();
+        var second = new UsageJournal(beside, JournalPath, NullLogger.Instance);
+        await second.OpenAsync(CancellationToken.None);
+        Assert.Equal(0, beside.Count);
+
+        await first.DisposeAsync();
+        var third = new MemoryLedger();
+        var next = new UsageJournal(third, JournalPath, NullLogger.Instance);
+        await next.OpenAsync(CancellationToken.None);
+        Assert.Equal(["live-1"], third.Ids);
+        Assert.Equal(0, beside.Count);
+
+        await second.DisposeAsync();
+        await next.DisposeAsync();
+
+        // Closed with nothing left to store, a journal's files are gone.
+        Assert.Empty(Directory.GetFiles(_directory.Path, "usage.*"));
+    }
+
     [Fact]
     public async Task An_append_cut_off_by_a_crash_is_dropped_and_the_whole_lines_before_it_are_stored()
     {
@@ -123,7 +151,7 @@ public sealed class UsageJournalTests : IDisposable
         await next.OpenAsync(CancellationToken.None);
 
         Assert.Equal(["t-1", "t-2"], ledger.Ids);
-        Assert.All(Directory.GetFiles(_directory.Path, "usage.*"), f => Assert.Equal(0, new FileInfo(f).Length));
+        Assert.False(File.Exists(segment));
         await next.DisposeAsync();
     }
 
