@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Collections.Immutable;
-using System.Text.Json;
-using Microsoft.Win32.SafeHandles;
 using MirrorGate.GrainInterfaces.Errors;
 using MirrorGate.GrainInterfaces.Usage;
 using MirrorGate.Grains.Usage;
@@ -16,14 +14,16 @@ namespace MirrorGate.Silo.Usage;
 /// (<c>synchronous=NORMAL</c>): it survives the process, not the operating system, until the move's commit is
 /// checkpointed.
 /// <list type="bullet">
-/// <item>Two segment files: appends go to the active one; a move turns the other into the active one, stores the old
+/// <item>Two segment files per store: appends go to the active one; a move turns the other into the active one, stores the old
 /// one's records and only then empties it. A move that fails keeps its records and its segment, and is retried (in
 /// order, before anything newer) until it is stored.</item>
 /// <item>A record is stored once by its request id whatever happens (the table's key): a crash between a move's commit
 /// and the emptying of its segment replays records that are already there, which store nothing.</item>
 /// <item>Reads first move everything appended before them, so a count never misses a served request.</item>
-/// <item>At start the segments left by a stopped or crashed process are stored before anything else; a torn last line
-/// (the process died mid-append, before that request's answer was finished) is dropped.</item>
+/// <item>Each store has two files of its own, locked while it runs (test clusters put several silos on one database
+/// file). At start the journals no live store holds (left by a store that stopped or crashed) are stored, then
+/// deleted, before anything else; a torn last line (the process died mid-append, before that request's answer was
+/// finished) is dropped. A clean stop moves everything and deletes the store's files.</item>
 /// </list>
 /// </summary>
 public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
@@ -40,26 +40,25 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
     private static readonly ImmutableArray<bool> Accepted = [true];
 
     private readonly IUsageLedger _ledger;
+    private readonly string _prefix;
     private readonly ILogger _logger;
-    private readonly Segment[] _segments;
+    private readonly JournalSegment[] _segments;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _moving = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task _mover = Task.CompletedTask;
 
-    private Segment _active;
+    private JournalSegment _active;
     private List<UsageRecord> _pending = [];
     private long _appended;
     private long _moved;
 
     // A segment whose records are being stored (or failed to be): it is not emptied, nor appended to, until they are.
-    private Segment? _held;
+    private JournalSegment? _held;
     private List<UsageRecord>? _heldRecords;
 
     private bool _open;
-
-    private readonly string _prefix;
 
     /// <summary>
     /// A journal in front of <paramref name="ledger"/>, in two files of its own named <paramref name="prefix"/><c>.&lt;id&gt;.0</c>
@@ -69,7 +68,7 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
     {
         (_ledger, _prefix, _logger) = (ledger, prefix, logger);
         var id = Guid.NewGuid().ToString("N")[..12];
-        _segments = [new Segment($"{prefix}.{id}.0"), new Segment($"{prefix}.{id}.1")];
+        _segments = [new JournalSegment($"{prefix}.{id}.0"), new JournalSegment($"{prefix}.{id}.1")];
         _active = _segments[0];
     }
 
@@ -334,7 +333,7 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
         var directory = Path.GetDirectoryName(Path.GetFullPath(_prefix))!;
         foreach (var file in Directory.EnumerateFiles(directory, Path.GetFileName(_prefix) + ".*").Order(StringComparer.Ordinal))
         {
-            if (_segments.Any(s => s.Path == file) || Orphan.TryRead(file) is not { } orphan)
+            if (_segments.Any(s => s.Path == file) || JournalOrphan.TryRead(file) is not { } orphan)
             {
                 continue;
             }
@@ -364,116 +363,6 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
         foreach (var segment in _segments)
         {
             segment.Create();
-        }
-    }
-
-    /// <summary>One of this journal's files, locked while it is open: an append offset, and lines of one record each.</summary>
-    private sealed class Segment(string path) : IDisposable
-    {
-        private SafeFileHandle? _handle;
-        private long _length;
-        private bool _keep;
-
-        public string Path => path;
-
-        // Locked (not shared) from its creation on: other stores on the database file leave it alone.
-        public void Create() => _handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
-
-        public void Append(ReadOnlySpan<byte> bytes)
-        {
-            RandomAccess.Write(_handle!, bytes, _length);
-            _length += bytes.Length;
-        }
-
-        public void Clear()
-        {
-            RandomAccess.SetLength(_handle!, 0);
-            _length = 0;
-        }
-
-        /// <summary>Leave the file in place when closing if it holds records (an empty one is deleted still).</summary>
-        public void Keep() => _keep = _length > 0;
-
-        public void Dispose()
-        {
-            if (_handle is null)
-            {
-                return;
-            }
-
-            if (!_keep)
-            {
-                File.Delete(path);
-            }
-
-            _handle.Dispose();
-            _handle = null;
-        }
-    }
-
-    /// <summary>A journal file no live store holds: its whole lines; the bytes after the last line end are torn.</summary>
-    private sealed class Orphan(string path, SafeFileHandle handle) : IDisposable
-    {
-        public List<UsageRecord> Records { get; } = [];
-
-        public long TornBytes { get; private set; }
-
-        public int BadLines { get; private set; }
-
-        /// <summary>
-        /// The file's records, or null when a live store holds it, or when it is empty and new (a store may have just
-        /// created it and not yet locked it: an empty file is deleted only once it is a minute old).
-        /// </summary>
-        public static Orphan? TryRead(string path)
-        {
-            SafeFileHandle handle;
-            try
-            {
-                handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return null;
-            }
-
-            var length = RandomAccess.GetLength(handle);
-            if (length == 0 && File.GetLastWriteTimeUtc(path) > DateTime.UtcNow.AddMinutes(-1))
-            {
-                handle.Dispose();
-                return null;
-            }
-
-            var orphan = new Orphan(path, handle);
-            orphan.Read(length);
-            return orphan;
-        }
-
-        public void Delete() => File.Delete(path);
-
-        public void Dispose() => handle.Dispose();
-
-        private void Read(long length)
-        {
-            var bytes = new byte[length];
-            var content = bytes.AsSpan(0, RandomAccess.Read(handle, bytes, 0));
-            var end = content.LastIndexOf((byte)'\n') + 1;
-            TornBytes = content.Length - end;
-            var whole = content[..end];
-            while (!whole.IsEmpty)
-            {
-                var line = whole.IndexOf((byte)'\n');
-                try
-                {
-                    Records.Add(JournalLine.Read(whole[..line]));
-                }
-                catch (JsonException)
-                {
-                    // Not written by an append cut short (only the last line can be): the disk changed it. Counted, logged.
-                    BadLines++;
-                }
-
-                whole = whole[(line + 1)..];
-            }
         }
     }
 
