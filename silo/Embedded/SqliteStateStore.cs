@@ -35,8 +35,6 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
 
     private WalCheckpoints? _checkpoints;
 
-    private SqliteUsageLedger? _usage;
-
     /// <summary>The invariant Orleans' ADO.NET providers map to Microsoft.Data.Sqlite.</summary>
     public override string Invariant => "System.Data.SQLite";
 
@@ -50,7 +48,7 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
     private UsageJournal Journal => field ??= new UsageJournal(Usage, path + "-usage", logger);
 
     /// <summary>The table itself (<c>mg_usage</c>), behind the journal.</summary>
-    internal SqliteUsageLedger Usage => _usage ??= new SqliteUsageLedger(this);
+    internal SqliteUsageLedger Usage => field ??= new SqliteUsageLedger(this);
 
     public override SemaphoreSlim WriterGate { get; } = new(1, 1);
     public override ILedgerStore LedgerStore => field ??= new SqlLedgerStore(this, sequenceColumn: "rowid");
@@ -99,17 +97,14 @@ public sealed partial class SqliteStateStore(string path, ILogger<SqliteStateSto
         // The journal's last records go into the table, then the ledger's writer closes its connection (under the
         // writers' gate), then the last checkpoint folds everything into the file.
         await Journal.DisposeAsync();
-        if (_usage is not null)
+        await WriterGate.WaitAsync();
+        try
         {
-            await WriterGate.WaitAsync();
-            try
-            {
-                _usage.Close();
-            }
-            finally
-            {
-                WriterGate.Release();
-            }
+            Usage.Close();
+        }
+        finally
+        {
+            WriterGate.Release();
         }
 
         if (_checkpoints is not null)
