@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Threading.Channels;
 using MirrorGate.GrainInterfaces.Errors;
 using MirrorGate.GrainInterfaces.Usage;
 using MirrorGate.Grains.Usage;
@@ -45,7 +46,8 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
     private readonly JournalSegment[] _segments;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _moving = new(1, 1);
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    // One pending wake-up at most: a wake-up while one is pending is the same wake-up.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private Task _mover = Task.CompletedTask;
 
@@ -227,7 +229,7 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
             {
                 if (failures == 0)
                 {
-                    await _wake.WaitAsync(_stop.Token);
+                    await _wake.Reader.ReadAsync(_stop.Token);
                 }
 
                 await Task.Delay(failures == 0 ? MoveDelay : TimeSpan.FromMilliseconds(Math.Min(5000, 100 << Math.Min(failures, 6))), _stop.Token);
@@ -257,20 +259,7 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
         }
     }
 
-    private void WakeMover()
-    {
-        try
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                _wake.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Someone else woke it first.
-        }
-    }
+    private void WakeMover() => _wake.Writer.TryWrite(true);
 
     /// <summary>Stores the held records, or (none held) turns the active segment into the held one and stores its records.</summary>
     private async Task MoveAsync(CancellationToken cancellationToken)
