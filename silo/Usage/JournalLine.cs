@@ -12,21 +12,26 @@ internal static class JournalLine
 {
     private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
 
+    // A line is written per request: one writer per thread, reset to each output (callers finish a line before they
+    // await anything, so a thread never has two lines under way).
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     public static void Write(IBufferWriter<byte> output, UsageRecord record)
     {
-        using (var json = new Utf8JsonWriter(output, Options))
-        {
-            json.WriteStartObject();
-            json.WriteString("id"u8, record.RequestId);
-            json.WriteNumber("at"u8, record.At.ToUnixTimeMilliseconds());
-            json.WriteString("model"u8, record.Model);
-            json.WriteString("account"u8, record.AccountId);
-            json.WriteString("user"u8, record.UserName);
-            json.WriteString("node"u8, record.NodeId);
-            json.WriteNumber("prompt"u8, record.PromptTokens);
-            json.WriteNumber("completion"u8, record.CompletionTokens);
-            json.WriteEndObject();
-        }
+        var json = t_json ??= new Utf8JsonWriter(output, Options);
+        json.Reset(output);
+        json.WriteStartObject();
+        json.WriteString("id"u8, record.RequestId);
+        json.WriteNumber("at"u8, record.At.ToUnixTimeMilliseconds());
+        json.WriteString("model"u8, record.Model);
+        json.WriteString("account"u8, record.AccountId);
+        json.WriteString("user"u8, record.UserName);
+        json.WriteString("node"u8, record.NodeId);
+        json.WriteNumber("prompt"u8, record.PromptTokens);
+        json.WriteNumber("completion"u8, record.CompletionTokens);
+        json.WriteEndObject();
+        json.Flush();
 
         output.Write("\n"u8);
     }

@@ -62,6 +62,10 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
 
     private bool _open;
 
+    // The bytes of the lines being appended, per thread: RecordAsync writes and appends them without awaiting.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_lines;
+
     /// <summary>
     /// A journal in front of <paramref name="ledger"/>, in two files of its own named <paramref name="prefix"/><c>.&lt;id&gt;.0</c>
     /// and <c>.1</c> (several stores may share one database file: each has its own journal); <see cref="OpenAsync"/> before use.
@@ -109,7 +113,8 @@ public sealed partial class UsageJournal : IUsageLedger, IAsyncDisposable
     /// </summary>
     public Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 * records.Count);
+        var buffer = t_lines ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
         foreach (var record in records)
         {
             JournalLine.Write(buffer, record);
