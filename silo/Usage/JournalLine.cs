@@ -39,6 +39,19 @@ internal static class JournalLine
     /// <summary>The record of one whole line (without its <c>\n</c>); throws <see cref="JsonException"/> for anything else.</summary>
     public static UsageRecord Read(ReadOnlySpan<byte> line)
     {
+        try
+        {
+            return Parse(line);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            // A value of the wrong kind or size ("at" a string, "prompt" past int): not a line this class wrote.
+            throw new JsonException("Not a usage journal line.", ex);
+        }
+    }
+
+    private static UsageRecord Parse(ReadOnlySpan<byte> line)
+    {
         var json = new Utf8JsonReader(line);
         string? id = null, model = null, account = null, user = null, node = null;
         long at = 0;

@@ -155,6 +155,29 @@ public sealed class UsageJournalTests : IDisposable
         await next.DisposeAsync();
     }
 
+    // Only the last line can be torn by a crash; a whole line that is not a record (the disk changed it) must neither
+    // stop the node from starting nor take the records around it along.
+    [Fact]
+    public async Task A_whole_line_that_is_not_a_record_is_skipped_and_the_records_around_it_are_stored()
+    {
+        var down = new MemoryLedger { Failing = true };
+        var first = new UsageJournal(down, JournalPath, NullLogger.Instance);
+        await first.OpenAsync(CancellationToken.None);
+        await first.RecordAsync(Record("b-1", "ivan\nwith a line break"));
+        await first.DisposeAsync();
+        var segment = Directory.GetFiles(_directory.Path, "usage.*").Single(f => new FileInfo(f).Length > 0);
+        await File.AppendAllTextAsync(segment, "{\"id\":\"b-2\",\"at\":\"noon\",\"model\":\"m\",\"node\":\"n\"}\n{\"id\":\"b-3\",\"prompt\":99999999999}\n", Encoding.UTF8);
+        await File.AppendAllTextAsync(segment, "{\"id\":\"b-4\",\"at\":1,\"model\":\"m\",\"account\":null,\"user\":\"ivan\",\"node\":\"n\",\"prompt\":1,\"completion\":2}\n", Encoding.UTF8);
+
+        var ledger = new MemoryLedger();
+        var next = new UsageJournal(ledger, JournalPath, NullLogger.Instance);
+        await next.OpenAsync(CancellationToken.None);
+
+        Assert.Equal(["b-1", "b-4"], ledger.Ids);
+        Assert.Equal(1, await next.CountUserAsync("ivan\nwith a line break", Since));
+        await next.DisposeAsync();
+    }
+
     [Fact]
     public async Task Concurrent_appends_while_moving_lose_nothing_and_store_nothing_twice()
     {
