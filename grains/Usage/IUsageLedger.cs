@@ -12,7 +12,9 @@ public interface IUsageLedger
 {
     /// <summary>
     /// Stores the records in one transaction (all or none), each unless its request id is already stored; per record,
-    /// in order, false when it was. <see cref="UsageBatcher"/> groups concurrent requests' records into one call.
+    /// in order, false when it was. <see cref="UsageBatcher"/> groups concurrent requests' records into one call. A
+    /// ledger that does not group (<see cref="GroupCommit"/> false: the embedded node's journal) makes them durable
+    /// and answers true for each; a repeated id is found, stored nothing for and logged when it moves them on.
     /// </summary>
     Task<ImmutableArray<bool>> RecordAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken = default);
 

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace MirrorGate.Grains.Usage;
 
 /// <summary>
-/// Stores one usage record with this silo's next batch (<see cref="UsageBatcher"/>), retrying a store that blinks a
-/// few times with the same request id, which cannot count twice. The usage grain calls it; so does a node's front end
-/// when the node hosts the silo, without the grain call (the stateless worker would run on that silo anyway).
+/// Stores one usage record with this silo's next batch (<see cref="UsageBatcher"/>; on the embedded node, an append to
+/// its usage journal), retrying a store that blinks a few times with the same request id, which cannot count twice.
+/// The usage grain calls it; so does a node's front end when the node hosts the silo, without the grain call (the
+/// stateless worker would run on that silo anyway).
 /// </summary>
 public sealed partial class UsageRecorder(UsageBatcher batcher, ILogger<UsageRecorder> logger)
 {
